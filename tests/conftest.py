@@ -1,0 +1,34 @@
+"""Shared fixtures: the bundled framework, small ratings tables, a seeded generator."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import matplotlib
+import numpy as np
+import pytest
+
+import wellbeing_framework as wf
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture(scope="session")
+def framework() -> wf.Framework:
+    """The bundled Northern Ireland framework."""
+    return wf.load_framework()
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    """A seeded random generator, new for each test."""
+    return np.random.default_rng(20261122)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures() -> Iterator[None]:
+    """Close every matplotlib figure a test opened."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
