@@ -39,30 +39,52 @@ from wellbeing_framework.io import (
     framework_from_dict,
     load_framework,
 )
+from wellbeing_framework.scoring import (
+    Band,
+    FlagRule,
+    Profile,
+    ScoringRules,
+    default_rules,
+    score,
+    score_one,
+)
+from wellbeing_framework.shapes import to_long, to_wide
+from wellbeing_framework.validation import ValidationReport, validate
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AdaptedFrom",
     "Approach",
+    "Band",
     "CentreItem",
     "Characteristic",
     "Domain",
     "Expectation",
+    "FlagRule",
     "Framework",
     "FrameworkDefinitionError",
     "Indicator",
     "Outcome",
     "PracticeContinuum",
+    "Profile",
     "RatingScale",
     "ScoringError",
+    "ScoringRules",
     "Source",
     "ValidationError",
+    "ValidationReport",
     "Value",
     "WellbeingFrameworkError",
     "__version__",
     "bundled_frameworks",
+    "default_rules",
     "dump_framework",
     "framework_from_dict",
     "load_framework",
+    "score",
+    "score_one",
+    "to_long",
+    "to_wide",
+    "validate",
 ]

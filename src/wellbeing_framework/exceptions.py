@@ -8,7 +8,10 @@ working for code that does not know this library.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from wellbeing_framework.validation import ValidationReport
 
 __all__ = [
     "FrameworkDefinitionError",
@@ -57,10 +60,37 @@ class ValidationError(WellbeingFrameworkError, ValueError):
         The full report: valid rows, rejected rows and one row per problem.
     """
 
-    def __init__(self, report: Any) -> None:
+    def __init__(self, report: ValidationReport) -> None:
         self.report = report
         super().__init__(report.summary())
 
 
 class ScoringError(WellbeingFrameworkError, ValueError):
-    """Scoring could not be carried out (for example, inconsistent rules)."""
+    """Scoring could not be carried out: invalid or inconsistent rules.
+
+    Parameters
+    ----------
+    problems
+        Every fault found (a single message is accepted too).
+    source
+        Where the rules came from (a file name), if known.
+
+    Attributes
+    ----------
+    problems : tuple of str
+        The faults, one per entry.
+    """
+
+    def __init__(self, problems: Iterable[str] | str, source: str | None = None) -> None:
+        self.problems: tuple[str, ...] = (
+            (problems,) if isinstance(problems, str) else tuple(problems)
+        )
+        self.source = source
+        where = f" in {source}" if source else ""
+        if len(self.problems) == 1:
+            super().__init__(f"invalid scoring rules{where}: {self.problems[0]}")
+        else:
+            lines = "\n".join(f"  - {p}" for p in self.problems)
+            super().__init__(
+                f"invalid scoring rules{where}: {len(self.problems)} problems\n{lines}"
+            )

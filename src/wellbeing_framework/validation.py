@@ -1,0 +1,665 @@
+"""Validation of ratings tables: every problem found, nothing dropped silently.
+
+:func:`validate` never raises on bad rows. It returns a :class:`ValidationReport` holding the
+rows without problems (``.valid``), the rows with problems (``.rejected``, with a ``problems``
+column) and one row per problem (``.errors``: ``row``, ``column``, ``value``, ``problem``).
+Always ``report.n_rows == len(report.valid) + len(report.rejected)``.
+
+Privacy: an error never shows a person identifier, a date or any free text from the data. The
+``value`` column holds a rating only when it is a number (or a boolean); text is never copied.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from attrs import frozen
+
+from wellbeing_framework.framework import Framework
+from wellbeing_framework.shapes import (
+    INDICATOR_COL,
+    RATING_COL,
+    assessment_groups,
+    detect_shape,
+    rating_keys,
+)
+
+__all__ = ["ValidationReport", "validate"]
+
+ERROR_COLUMNS = ("row", "column", "value", "problem")
+_TABLE = -1  # row number of a problem with the whole table
+_KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
+
+
+@frozen(kw_only=True, eq=False)
+class ValidationReport:
+    """The outcome of :func:`validate`.
+
+    Attributes
+    ----------
+    shape : {"wide", "long"}
+        The shape the input was read as.
+    n_rows : int
+        Rows in the input.
+    valid : pandas.DataFrame
+        The input rows without problems, with their original index.
+    rejected : pandas.DataFrame
+        The input rows with problems, with their original index, plus a ``problems`` column
+        (every problem of the row, joined by ``"; "``).
+    errors : pandas.DataFrame
+        One row per problem: ``row`` (0-based position in the input; missing for a problem
+        with the whole table), ``column``, ``value`` (a numeric rating or missing; never text
+        or an identifier) and ``problem``.
+    framework_key, framework_version : str
+        The framework the data were checked against.
+    """
+
+    shape: Literal["wide", "long"]
+    n_rows: int
+    valid: pd.DataFrame
+    rejected: pd.DataFrame
+    errors: pd.DataFrame
+    framework_key: str
+    framework_version: str
+
+    @property
+    def ok(self) -> bool:
+        """True when no problem was found."""
+        return self.errors.empty
+
+    @property
+    def n_valid(self) -> int:
+        """Rows without problems."""
+        return len(self.valid)
+
+    @property
+    def n_rejected(self) -> int:
+        """Rows with at least one problem."""
+        return len(self.rejected)
+
+    @property
+    def n_errors(self) -> int:
+        """Problems found (a row may have several)."""
+        return len(self.errors)
+
+    def counts(self) -> pd.Series:
+        """Return how many times each kind of problem occurred, most frequent first."""
+        kinds = self.errors["problem"].str.replace(r"\(.*\)$", "", regex=True).str.strip()
+        return kinds.value_counts().rename("count")
+
+    def summary(self, limit: int = 20) -> str:
+        """Return a readable account: counts, then up to ``limit`` problems.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> import wellbeing_framework as wf
+        >>> report = wf.validate(pd.DataFrame({"person_id": ["p1", "p2"], "rb1": [3, 9]}),
+        ...                      wf.load_framework())
+        >>> print(report.summary())
+        2 rows: 1 valid, 1 rejected (1 problem)
+          row 1, column rb1: out of range (expected a whole number from 1 to 5)
+        """
+        noun = "problem" if self.n_errors == 1 else "problems"
+        head = (
+            f"{self.n_rows} rows: {self.n_valid} valid, {self.n_rejected} rejected "
+            f"({self.n_errors} {noun})"
+        )
+        lines = [head]
+        for row, column, _value, problem in self.errors.head(limit).itertuples(index=False):
+            where = "table" if pd.isna(row) else f"row {int(row)}"
+            if isinstance(column, str):
+                where += f", column {column}"
+            lines.append(f"  {where}: {problem}")
+        if self.n_errors > limit:
+            lines.append(f"  ... and {self.n_errors - limit} more (see report.errors)")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        status = "ok" if self.ok else f"{self.n_errors} problems"
+        return (
+            f"ValidationReport({self.shape}, {self.n_rows} rows: {self.n_valid} valid, "
+            f"{self.n_rejected} rejected; {status})"
+        )
+
+    def _repr_html_(self) -> str:
+        colour = "#00703c" if self.ok else "#d4351c"
+        status = "no problems" if self.ok else f"{self.n_errors} problems"
+        head = (
+            f'<p><strong style="color:{colour}">{status}</strong>: {self.n_rows} rows '
+            f"({self.shape}) checked against <code>{html.escape(self.framework_key)}</code> "
+            f"v{html.escape(self.framework_version)}; {self.n_valid} valid, "
+            f"{self.n_rejected} rejected.</p>"
+        )
+        if self.ok:
+            return f"<div>{head}</div>"
+        table = self.errors.head(50).to_html(index=False, na_rep="", escape=True)
+        more = f"<p>... {self.n_errors - 50} more</p>" if self.n_errors > 50 else ""
+        return f"<div>{head}{table}{more}</div>"
+
+
+@frozen(kw_only=True, eq=False)
+class Checked:
+    """Everything :func:`validate` learns, reused by scoring (internal).
+
+    ``ratings`` is one row per assessment (wide order) and one column per rated key, as
+    floats with NaN for a missing or invalid rating; ``ids`` holds the identifying and
+    pass-through columns per assessment; ``bad`` marks input rows with a problem.
+    """
+
+    framework: Framework
+    shape: Literal["wide", "long"]
+    data: pd.DataFrame
+    keys: tuple[str, ...]
+    ratings: np.ndarray
+    ids: pd.DataFrame
+    errors: pd.DataFrame
+    bad: np.ndarray
+    assessment_of_row: np.ndarray | None
+
+    def report(self) -> ValidationReport:
+        """Build the public report (copies the valid and rejected rows)."""
+        bad = self.bad
+        valid = self.data.loc[~bad] if bad.any() else self.data.copy()
+        rejected = self.data.loc[bad].copy()
+        if len(rejected):
+            rows = self.errors.dropna(subset=["row"])
+            joined = rows.groupby("row", sort=True)["problem"].agg("; ".join)
+            table = self.errors.loc[self.errors["row"].isna(), "problem"]
+            positions = np.flatnonzero(bad)
+            per_row = joined.reindex(positions).to_numpy(dtype=object)
+            if len(table):
+                prefix = "; ".join(table)
+                per_row = np.array(
+                    [prefix if pd.isna(p) else f"{prefix}; {p}" for p in per_row], dtype=object
+                )
+            rejected["problems"] = per_row
+        else:
+            rejected["problems"] = pd.Series(dtype=object)
+        return ValidationReport(
+            shape=self.shape,
+            n_rows=len(self.data),
+            valid=valid,
+            rejected=rejected,
+            errors=self.errors,
+            framework_key=self.framework.key,
+            framework_version=self.framework.version,
+        )
+
+
+def validate(
+    data: pd.DataFrame,
+    framework: Framework,
+    *,
+    person: str | None = "person_id",
+    date: str | None = "assessment_date",
+    rater: str | None = "rater",
+) -> ValidationReport:
+    """Check a ratings table against a framework and report every problem.
+
+    Never raises on bad rows: each problem becomes a row of ``report.errors`` and each row
+    with a problem goes to ``report.rejected``; nothing is dropped silently.
+
+    Parameters
+    ----------
+    data
+        Wide (one column per indicator key) or long (``indicator`` and ``rating`` columns)
+        ratings; other columns pass through.
+    framework
+        The framework the ratings answer.
+    person
+        Column identifying the person (every row needs one). ``None`` if the data carry no
+        person identifier.
+    date
+        Column holding the assessment date, checked when present (ISO ``YYYY-MM-DD`` or UK
+        ``DD/MM/YYYY``).
+    rater
+        Column naming who rated (``"self"``, ``"practitioner"`` ...), used with ``person``
+        and ``date`` to find the same assessment entered twice.
+
+    Returns
+    -------
+    ValidationReport
+        ``.ok``, ``.valid``, ``.rejected`` (with ``problems``), ``.errors`` (``row``,
+        ``column``, ``value``, ``problem``), counts and a notebook display.
+
+    Notes
+    -----
+    Problems found: a rating that is not a number, not a whole number on the scale (2.5), out
+    of range, or a boolean; an unknown or repeated indicator (long data); the same assessment
+    (person, date and rater) twice; a missing or unparseable date; a missing person
+    identifier; no rows; no indicator columns; a column that looks like a misspelt indicator
+    (``sw_1`` for ``sw1``). A problem with the whole table rejects every row. In long data a
+    problem on one row rejects every row of that assessment, so no assessment is scored on
+    part of its answers. A missing rating is not a problem: it is an unanswered item.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import wellbeing_framework as wf
+    >>> fw = wf.load_framework()
+    >>> data = pd.DataFrame({"person_id": ["p1", "p2", "p3"],
+    ...                      "rb1": [4, 2.5, "lots"], "sw5": [1, 5, True]})
+    >>> report = wf.validate(data, fw)
+    >>> report.ok, report.n_valid, report.n_rejected
+    (False, 1, 2)
+    >>> report.errors[["row", "column", "value"]]
+       row column value
+    0    1    rb1   2.5
+    1    2    rb1  <NA>
+    2    2    sw5  True
+    >>> for problem in report.errors["problem"]:
+    ...     print(problem)
+    not on the scale (expected a whole number from 1 to 5)
+    not a number (expected a whole number from 1 to 5)
+    a boolean, not a rating (expected a whole number from 1 to 5)
+    """
+    return check(data, framework, person=person, date=date, rater=rater).report()
+
+
+def check(
+    data: pd.DataFrame,
+    framework: Framework,
+    *,
+    person: str | None = "person_id",
+    date: str | None = "assessment_date",
+    rater: str | None = "rater",
+) -> Checked:
+    """Run every check and keep what scoring needs (internal; see :func:`validate`)."""
+    if not isinstance(data, pd.DataFrame):
+        msg = f"ratings must be a pandas DataFrame, got {type(data).__name__}"
+        raise TypeError(msg)
+    shape = detect_shape(data)
+    problems = _Problems()
+    if len(data) == 0:
+        problems.table("the table has no rows")
+    if shape == "long":
+        return _check_long(data, framework, problems, person=person, date=date, rater=rater)
+    return _check_wide(data, framework, problems, person=person, date=date, rater=rater)
+
+
+class _Problems:
+    """Collects problems as arrays, one block per check, and builds the errors table once."""
+
+    def __init__(self) -> None:
+        self.blocks: list[pd.DataFrame] = []
+
+    def table(self, problem: str, column: str | None = None) -> None:
+        self.blocks.append(
+            pd.DataFrame(
+                {"row": [pd.NA], "column": [column], "value": [pd.NA], "problem": [problem]}
+            )
+        )
+
+    def rows(
+        self,
+        rows: np.ndarray,
+        column: str | None,
+        problem: str | Sequence[str],
+        values: np.ndarray | None = None,
+    ) -> None:
+        if len(rows) == 0:
+            return
+        self.blocks.append(
+            pd.DataFrame(
+                {
+                    "row": rows,
+                    "column": column,
+                    "value": pd.NA if values is None else values,
+                    "problem": problem,
+                }
+            )
+        )
+
+    def frame(self) -> pd.DataFrame:
+        if not self.blocks:
+            empty = pd.DataFrame({c: pd.Series(dtype=object) for c in ERROR_COLUMNS})
+            empty["row"] = pd.Series(dtype="Int64")
+            return empty
+        errors = pd.concat(self.blocks, ignore_index=True)
+        errors["row"] = errors["row"].astype("Int64")
+        errors["value"] = errors["value"].astype(object)
+        errors["column"] = errors["column"].astype(object)
+        order = np.lexsort((errors.index.to_numpy(), errors["row"].fillna(-1).to_numpy()))
+        return errors.iloc[order].reset_index(drop=True)
+
+
+def _expected(framework: Framework) -> str:
+    scale = framework.scale
+    return f"expected a whole number from {scale.min} to {scale.max}"
+
+
+def rating_values(
+    values: pd.Series, framework: Framework
+) -> tuple[np.ndarray, list[tuple[np.ndarray, str, bool]]]:
+    """Read one column of ratings: floats (NaN when missing or invalid) and problem masks.
+
+    Each problem is ``(mask, text, show_value)``; ``show_value`` is False for text cells,
+    which are never copied into the errors table.
+    """
+    expected = _expected(framework)
+    lo, hi = framework.scale.min, framework.scale.max
+    problems: list[tuple[np.ndarray, str, bool]] = []
+    dtype = values.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        present = values.notna().to_numpy()
+        problems.append((present, f"a boolean, not a rating ({expected})", True))
+        return np.full(len(values), np.nan), problems
+    if pd.api.types.is_numeric_dtype(dtype):
+        numbers = np.array(values.to_numpy(dtype=float, na_value=np.nan))
+    else:
+        raw = values.astype(object)
+        is_bool = raw.map(lambda v: isinstance(v, bool | np.bool_)).to_numpy(dtype=bool)
+        text = raw.map(lambda v: v.strip() if isinstance(v, str) else v)
+        blank = text.map(lambda v: isinstance(v, str) and v == "").to_numpy(dtype=bool)
+        coerced = pd.to_numeric(text.where(~(is_bool | blank)), errors="coerce")
+        numbers = np.array(coerced.to_numpy(dtype=float, na_value=np.nan))
+        present = raw.notna().to_numpy() & ~blank
+        not_number = present & np.isnan(numbers) & ~is_bool
+        if is_bool.any():
+            problems.append((is_bool, f"a boolean, not a rating ({expected})", True))
+        if not_number.any():
+            problems.append((not_number, f"not a number ({expected})", False))
+        numbers[is_bool] = np.nan
+    finite = ~np.isnan(numbers)
+    with np.errstate(invalid="ignore"):
+        out_of_range = finite & ((numbers < lo) | (numbers > hi))
+        off_scale = finite & ~out_of_range & (numbers != np.round(numbers))
+    if out_of_range.any():
+        problems.append((out_of_range, f"out of range ({expected})", True))
+    if off_scale.any():
+        problems.append((off_scale, f"not on the scale ({expected})", True))
+    numbers[out_of_range | off_scale] = np.nan
+    return numbers, problems
+
+
+def _add_rating_problems(
+    problems: _Problems,
+    found: list[tuple[np.ndarray, str, bool]],
+    values: pd.Series,
+    column: str,
+    rows: np.ndarray | None = None,
+) -> None:
+    for mask, text, show in found:
+        where = np.flatnonzero(mask)
+        shown = values.to_numpy(dtype=object)[where] if show else None
+        problems.rows(where if rows is None else rows[where], column, text, shown)
+
+
+def _check_wide(
+    data: pd.DataFrame,
+    framework: Framework,
+    problems: _Problems,
+    *,
+    person: str | None,
+    date: str | None,
+    rater: str | None,
+) -> Checked:
+    keys = rating_keys(framework)
+    present = [k for k in keys if k in data.columns]
+    n = len(data)
+    if not [k for k in framework.indicator_keys if k in data.columns]:
+        sample = ", ".join(framework.indicator_keys[:4])
+        problems.table(
+            f"no indicator columns found (expected columns named by indicator key: {sample}, "
+            "...; or long data with 'indicator' and 'rating' columns)"
+        )
+    _misspelt_columns(data.columns, keys, problems)
+
+    ratings = np.full((n, len(keys)), np.nan)
+    numeric = [k for k in present if pd.api.types.is_numeric_dtype(data[k].dtype)]
+    numeric = [k for k in numeric if not pd.api.types.is_bool_dtype(data[k].dtype)]
+    if numeric:  # fast path: every numeric column checked in one block
+        idx = [keys.index(k) for k in numeric]
+        block = data[numeric].to_numpy(dtype=float, na_value=np.nan)
+        lo, hi = framework.scale.min, framework.scale.max
+        with np.errstate(invalid="ignore"):
+            bad = ~np.isnan(block) & ((block < lo) | (block > hi) | (block != np.round(block)))
+        if bad.any():
+            for j in np.flatnonzero(bad.any(axis=0)):
+                col = numeric[j]
+                values, found = rating_values(data[col], framework)
+                _add_rating_problems(problems, found, data[col], col)
+            block[bad] = np.nan
+        ratings[:, idx] = block
+    for k in present:
+        if k in numeric:
+            continue
+        values, found = rating_values(data[k], framework)
+        _add_rating_problems(problems, found, data[k], k)
+        ratings[:, keys.index(k)] = values
+
+    parsed_date = _check_ids(data, problems, person=person, date=date)
+    _check_duplicates(data, parsed_date, problems, person=person, date=date, rater=rater)
+
+    errors = problems.frame()
+    bad_rows = _bad_rows(errors, n)
+    ids = data[[c for c in data.columns if c not in keys]]
+    return Checked(
+        framework=framework,
+        shape="wide",
+        data=data,
+        keys=keys,
+        ratings=ratings,
+        ids=ids,
+        errors=errors,
+        bad=bad_rows,
+        assessment_of_row=None,
+    )
+
+
+def _check_long(
+    data: pd.DataFrame,
+    framework: Framework,
+    problems: _Problems,
+    *,
+    person: str | None,
+    date: str | None,
+    rater: str | None,
+) -> Checked:
+    keys = rating_keys(framework)
+    n = len(data)
+    indicator = data[INDICATOR_COL]
+    codes = pd.Categorical(indicator, categories=list(keys)).codes.astype(np.intp)
+    missing_key = indicator.isna().to_numpy()
+    problems.rows(np.flatnonzero(missing_key), INDICATOR_COL, "missing indicator key")
+    unknown = (codes < 0) & ~missing_key
+    if unknown.any():
+        rows = np.flatnonzero(unknown)
+        texts = [_unknown_indicator(v, keys) for v in indicator.to_numpy(dtype=object)[rows]]
+        problems.rows(rows, INDICATOR_COL, texts)
+
+    values, found = rating_values(data[RATING_COL], framework)
+    _add_rating_problems(problems, found, data[RATING_COL], RATING_COL)
+
+    parsed_date = _check_ids(data, problems, person=person, date=date)
+
+    group, id_cols = assessment_groups(data)
+    n_groups = int(group.max()) + 1 if n else 0
+    known = codes >= 0
+    pair = pd.DataFrame({"g": group[known], "k": codes[known]})
+    repeated = pair.duplicated(keep=False).to_numpy()
+    if repeated.any():
+        problems.rows(
+            np.flatnonzero(known)[repeated],
+            INDICATOR_COL,
+            "indicator rated more than once in the same assessment",
+        )
+    _, first = np.unique(group, return_index=True)
+    ids = data[id_cols].iloc[first].reset_index(drop=True)
+    first_dates = None if parsed_date is None else parsed_date.iloc[first].reset_index(drop=True)
+    dup = _Problems()
+    _check_duplicates(ids, first_dates, dup, person=person, date=date, rater=rater)
+    for block in dup.blocks:  # map assessment-level duplicates back to every long row
+        flagged = np.isin(group, block["row"].to_numpy(dtype=np.intp))
+        firsts = dict(zip(block["row"], block["problem"], strict=True))
+        texts = [firsts[g] for g in group[flagged]]
+        problems.rows(np.flatnonzero(flagged), None, texts)
+
+    ratings = np.full((n_groups, len(keys)), np.nan)
+    ok_cells = known & ~np.isnan(values)
+    ratings[group[ok_cells], codes[ok_cells]] = values[ok_cells]
+
+    errors = problems.frame()
+    bad_rows = _bad_rows(errors, n)
+    if bad_rows.any():  # a problem anywhere in an assessment rejects all of its rows
+        bad_groups = np.unique(group[bad_rows])
+        spread = np.isin(group, bad_groups) & ~bad_rows
+        if spread.any():
+            rows = np.flatnonzero(spread)
+            first_bad = pd.Series(np.flatnonzero(bad_rows), index=group[bad_rows])
+            first_bad = first_bad[~first_bad.index.duplicated()]
+            texts = [
+                f"rejected with its assessment (problem in row {first_bad[g]})"
+                for g in group[rows]
+            ]
+            problems.rows(rows, None, texts)
+            errors = problems.frame()
+            bad_rows = _bad_rows(errors, n)
+    return Checked(
+        framework=framework,
+        shape="long",
+        data=data,
+        keys=keys,
+        ratings=ratings,
+        ids=ids,
+        errors=errors,
+        bad=bad_rows,
+        assessment_of_row=group,
+    )
+
+
+def _bad_rows(errors: pd.DataFrame, n: int) -> np.ndarray:
+    bad = np.zeros(n, dtype=bool)
+    if errors.empty:
+        return bad
+    if errors["row"].isna().any():
+        bad[:] = True
+        return bad
+    bad[errors["row"].to_numpy(dtype=np.intp)] = True
+    return bad
+
+
+def _unknown_indicator(value: Any, keys: Sequence[str]) -> str:
+    if not isinstance(value, str) or not _KEY_PATTERN.match(value):
+        return "unknown indicator key (not a key of this framework)"
+    close = difflib.get_close_matches(value, list(keys), n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown indicator {value!r}{hint}"
+
+
+def _normalise(name: str) -> str:
+    return re.sub(r"[\s_\-.]", "", name).lower()
+
+
+def _misspelt_columns(columns: pd.Index, keys: Sequence[str], problems: _Problems) -> None:
+    missing = [k for k in keys if k not in columns]
+    if not missing:
+        return
+    by_norm = {_normalise(k): k for k in missing}
+    for col in columns:
+        if not isinstance(col, str) or col in keys:
+            continue
+        match = by_norm.get(_normalise(col))
+        if match is None:
+            close = difflib.get_close_matches(col, missing, n=1, cutoff=0.8)
+            match = close[0] if close else None
+        if match is not None:
+            problems.table(
+                f"column {col!r} looks like a misspelt indicator; did you mean {match!r}?",
+                column=col,
+            )
+
+
+def parse_dates(values: pd.Series) -> pd.Series:
+    """Parse assessment dates: datetimes as they are, text as ISO or UK day-first dates."""
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return values
+    text = values.astype(object).map(lambda v: v.strip() if isinstance(v, str) else v)
+    iso = pd.to_datetime(text, format="ISO8601", errors="coerce")
+    todo = iso.isna() & text.notna()
+    if todo.any():
+        uk = pd.to_datetime(text[todo], format="%d/%m/%Y", errors="coerce")
+        iso = iso.where(~todo, uk)
+    return iso
+
+
+def _check_ids(
+    data: pd.DataFrame, problems: _Problems, *, person: str | None, date: str | None
+) -> pd.Series | None:
+    if person is not None:
+        if person not in data.columns:
+            problems.table(
+                f"no {person!r} column (pass person=None if the data have no person "
+                "identifier)",
+                column=person,
+            )
+        else:
+            ids = data[person]
+            missing = ids.isna().to_numpy()
+            if ids.dtype == object or pd.api.types.is_string_dtype(ids.dtype):
+                missing = missing | (
+                    ids.astype(object)
+                    .map(lambda v: isinstance(v, str) and not v.strip())
+                    .to_numpy(dtype=bool)
+                )
+            problems.rows(np.flatnonzero(missing), person, f"missing {person}")
+    if date is None or date not in data.columns:
+        return None
+    parsed = parse_dates(data[date])
+    raw_missing = data[date].isna().to_numpy()
+    if not pd.api.types.is_datetime64_any_dtype(data[date].dtype):
+        raw_missing = raw_missing | (
+            data[date]
+            .astype(object)
+            .map(lambda v: isinstance(v, str) and not v.strip())
+            .to_numpy(dtype=bool)
+        )
+    unparsed = parsed.isna().to_numpy() & ~raw_missing
+    problems.rows(np.flatnonzero(raw_missing), date, "missing assessment date")
+    problems.rows(
+        np.flatnonzero(unparsed), date, "not a date (expected YYYY-MM-DD or DD/MM/YYYY)"
+    )
+    return parsed
+
+
+def _check_duplicates(
+    data: pd.DataFrame,
+    parsed_date: pd.Series | None,
+    problems: _Problems,
+    *,
+    person: str | None,
+    date: str | None,
+    rater: str | None,
+) -> None:
+    if person is None or person not in data.columns:
+        return
+    key = {"person": data[person].reset_index(drop=True)}
+    if parsed_date is not None:
+        key["date"] = parsed_date.reset_index(drop=True)
+    if rater is not None and rater in data.columns:
+        key["rater"] = data[rater].reset_index(drop=True)
+    frame = pd.DataFrame(key)
+    usable = frame["person"].notna().to_numpy()
+    if "date" in frame:
+        usable = usable & frame["date"].notna().to_numpy()
+    dup = frame.duplicated(keep=False).to_numpy() & usable
+    if not dup.any():
+        return
+    rows = np.flatnonzero(dup)  # ascending
+    group = frame.iloc[rows].groupby(list(frame.columns), sort=False, dropna=False).ngroup()
+    by_group = pd.Series(rows).groupby(group.to_numpy())
+    first = by_group.transform("min").to_numpy()
+    second = by_group.transform(lambda r: r.iloc[1]).to_numpy()
+    other = np.where(rows == first, second, first)
+    parts = ["person"] + [p for p in ("date", "rater") if p in frame]
+    what = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    texts = [f"duplicate assessment: same {what} as row {o}" for o in other]
+    problems.rows(rows, None, texts)
+
