@@ -36,8 +36,10 @@ from wellbeing_framework.framework import (
 from wellbeing_framework.io import (
     bundled_frameworks,
     dump_framework,
+    dump_rules,
     framework_from_dict,
     load_framework,
+    load_rules,
 )
 from wellbeing_framework.scoring import (
     Band,
@@ -80,8 +82,10 @@ __all__ = [
     "bundled_frameworks",
     "default_rules",
     "dump_framework",
+    "dump_rules",
     "framework_from_dict",
     "load_framework",
+    "load_rules",
     "score",
     "score_one",
     "to_long",

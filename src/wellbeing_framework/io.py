@@ -15,16 +15,19 @@ from typing import Any
 
 import cattrs
 
-from wellbeing_framework.exceptions import FrameworkDefinitionError
+from wellbeing_framework.exceptions import FrameworkDefinitionError, ScoringError
 from wellbeing_framework.framework import Framework
 from wellbeing_framework.framework_schema import framework_problems
+from wellbeing_framework.scoring import ScoringRules
 
 __all__ = [
     "bundled_frameworks",
     "converter",
     "dump_framework",
+    "dump_rules",
     "framework_from_dict",
     "load_framework",
+    "load_rules",
 ]
 
 #: The library's single converter between objects and plain JSON-like data.
@@ -192,3 +195,94 @@ def dump_framework(framework: Framework, path: str | os.PathLike[str]) -> Path:
 def framework_json(framework: Framework) -> str:
     """Return the framework's canonical JSON text (what :func:`dump_framework` writes)."""
     return json.dumps(framework_to_dict(framework), indent=2, ensure_ascii=False) + "\n"
+
+
+def _rules_problem(exc: BaseException, _type: type | None) -> str:
+    if isinstance(exc, ScoringError):
+        return "; ".join(exc.problems)
+    if isinstance(exc, KeyError):
+        return "required field missing"
+    if isinstance(exc, cattrs.ForbiddenExtraKeysError):
+        return f"unknown keys {sorted(exc.extra_fields)}"
+    return f"invalid value ({exc})"
+
+
+def rules_from_dict(document: Any) -> ScoringRules:
+    """Build scoring rules from plain data, listing every fault with its JSON path.
+
+    Raises
+    ------
+    ScoringError
+        If the document does not describe valid rules.
+    """
+    if not isinstance(document, dict):
+        raise ScoringError([f"expected an object, got {type(document).__name__} @ $"])
+    try:
+        return converter.structure(document, ScoringRules)
+    except ScoringError as exc:
+        raise ScoringError([f"{p} @ $" for p in exc.problems]) from None
+    except cattrs.BaseValidationError as exc:
+        raise ScoringError(
+            cattrs.transform_error(exc, path="$", format_exception=_rules_problem)
+        ) from None
+
+
+def load_rules(path: str | os.PathLike[str]) -> ScoringRules:
+    """Load scoring rules from a JSON file written by :func:`dump_rules` (or by hand).
+
+    Parameters
+    ----------
+    path
+        A JSON file; any field left out keeps its default.
+
+    Returns
+    -------
+    ScoringRules
+
+    Raises
+    ------
+    ScoringError
+        If the file is not JSON or does not describe valid rules (every fault listed).
+
+    Examples
+    --------
+    >>> import json, tempfile, pathlib
+    >>> import wellbeing_framework as wf
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = pathlib.Path(tmp) / "rules.json"
+    ...     _ = path.write_text(json.dumps({"min_answered": 0.75}))
+    ...     wf.load_rules(path).min_answered
+    0.75
+    """
+    file = Path(path)
+    try:
+        document = json.loads(file.read_text(encoding="utf-8-sig"))
+    except json.JSONDecodeError as exc:
+        msg = f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}) @ $"
+        raise ScoringError([msg], source=file.name) from None
+    except UnicodeDecodeError:
+        raise ScoringError(["not UTF-8 text @ $"], source=file.name) from None
+    try:
+        return rules_from_dict(document)
+    except ScoringError as exc:
+        raise ScoringError(exc.problems, source=file.name) from None
+
+
+def dump_rules(rules: ScoringRules, path: str | os.PathLike[str]) -> Path:
+    """Write scoring rules to JSON (defaults left out); :func:`load_rules` reads them back.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import wellbeing_framework as wf
+    >>> rules = wf.ScoringRules(min_answered=0.75, index_weights={"rb": 1, "pm": 1,
+    ...                                                          "ir": 1, "sw": 2})
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     out = wf.dump_rules(rules, pathlib.Path(tmp) / "rules.json")
+    ...     wf.load_rules(out) == rules
+    True
+    """
+    out = Path(path)
+    text = json.dumps(converter.unstructure(rules), indent=2, ensure_ascii=False) + "\n"
+    out.write_text(text, encoding="utf-8")
+    return out

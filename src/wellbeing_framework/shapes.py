@@ -94,15 +94,16 @@ def to_wide(data: pd.DataFrame, framework: Framework) -> pd.DataFrame:
         return data.copy()
     keys = rating_keys(framework)
     codes, id_cols = assessment_groups(data)
-    indicator = pd.Categorical(data[INDICATOR_COL], categories=list(keys))
-    unknown = indicator.isna() & data[INDICATOR_COL].notna().to_numpy()
+    col = pd.Index(keys).get_indexer(pd.Index(data[INDICATOR_COL])).astype(np.intp)
+    unknown = (col < 0) & data[INDICATOR_COL].notna().to_numpy()
     if unknown.any():
         bad = data[INDICATOR_COL][unknown].iloc[0]
         framework.indicator(str(bad))  # raises a KeyError with a suggestion
     n = int(codes.max()) + 1 if len(codes) else 0
     values = np.full((n, len(keys)), np.nan)
-    rating = pd.to_numeric(data[RATING_COL], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    col = np.asarray(indicator.codes, dtype=np.intp)
+    rating = pd.to_numeric(data[RATING_COL], errors="coerce").to_numpy(
+        dtype=float, na_value=np.nan
+    )
     known = col >= 0
     values[codes[known], col[known]] = rating[known]
     _, first = np.unique(codes, return_index=True)

@@ -466,7 +466,7 @@ def _check_long(
     keys = rating_keys(framework)
     n = len(data)
     indicator = data[INDICATOR_COL]
-    codes = pd.Categorical(indicator, categories=list(keys)).codes.astype(np.intp)
+    codes = pd.Index(keys).get_indexer(pd.Index(indicator)).astype(np.intp)
     missing_key = indicator.isna().to_numpy()
     problems.rows(np.flatnonzero(missing_key), INDICATOR_COL, "missing indicator key")
     unknown = (codes < 0) & ~missing_key
@@ -596,8 +596,7 @@ def _check_ids(
     if person is not None:
         if person not in data.columns:
             problems.table(
-                f"no {person!r} column (pass person=None if the data have no person "
-                "identifier)",
+                f"no {person!r} column (pass person=None if the data have no person identifier)",
                 column=person,
             )
         else:
@@ -623,9 +622,7 @@ def _check_ids(
         )
     unparsed = parsed.isna().to_numpy() & ~raw_missing
     problems.rows(np.flatnonzero(raw_missing), date, "missing assessment date")
-    problems.rows(
-        np.flatnonzero(unparsed), date, "not a date (expected YYYY-MM-DD or DD/MM/YYYY)"
-    )
+    problems.rows(np.flatnonzero(unparsed), date, "not a date (expected YYYY-MM-DD or DD/MM/YYYY)")
     return parsed
 
 
@@ -662,4 +659,3 @@ def _check_duplicates(
     what = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     texts = [f"duplicate assessment: same {what} as row {o}" for o in other]
     problems.rows(rows, None, texts)
-
