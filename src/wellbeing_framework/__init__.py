@@ -12,7 +12,9 @@ Examples
 
 from __future__ import annotations
 
+from wellbeing_framework import accessor as accessor  # registers df.wellbeing
 from wellbeing_framework.exceptions import (
+    DataFileError,
     FrameworkDefinitionError,
     ScoringError,
     ValidationError,
@@ -40,6 +42,8 @@ from wellbeing_framework.io import (
     framework_from_dict,
     load_framework,
     load_rules,
+    read_ratings,
+    write_table,
 )
 from wellbeing_framework.scoring import (
     Band,
@@ -61,6 +65,7 @@ __all__ = [
     "Band",
     "CentreItem",
     "Characteristic",
+    "DataFileError",
     "Domain",
     "Expectation",
     "FlagRule",
@@ -86,9 +91,11 @@ __all__ = [
     "framework_from_dict",
     "load_framework",
     "load_rules",
+    "read_ratings",
     "score",
     "score_one",
     "to_long",
     "to_wide",
     "validate",
+    "write_table",
 ]

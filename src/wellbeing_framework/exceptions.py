@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from wellbeing_framework.validation import ValidationReport
 
 __all__ = [
+    "DataFileError",
     "FrameworkDefinitionError",
     "ScoringError",
     "ValidationError",
@@ -94,3 +95,18 @@ class ScoringError(WellbeingFrameworkError, ValueError):
             super().__init__(
                 f"invalid scoring rules{where}: {len(self.problems)} problems\n{lines}"
             )
+
+
+class DataFileError(WellbeingFrameworkError, ValueError):
+    """A data file cannot be read (empty, binary, not UTF-8, unknown format ...).
+
+    Attributes
+    ----------
+    path : str
+        The file's name (never its contents).
+    """
+
+    def __init__(self, message: str, path: str | None = None) -> None:
+        self.path = path
+        where = f"{path}: " if path else ""
+        super().__init__(f"{where}{message}")

@@ -19,6 +19,7 @@ from wellbeing_framework.exceptions import FrameworkDefinitionError, ScoringErro
 from wellbeing_framework.framework import Framework
 from wellbeing_framework.framework_schema import framework_problems
 from wellbeing_framework.scoring import ScoringRules
+from wellbeing_framework.tables import read_ratings, write_table
 
 __all__ = [
     "bundled_frameworks",
@@ -28,6 +29,8 @@ __all__ = [
     "framework_from_dict",
     "load_framework",
     "load_rules",
+    "read_ratings",
+    "write_table",
 ]
 
 #: The library's single converter between objects and plain JSON-like data.
