@@ -299,6 +299,30 @@ def score_columns(framework: Framework, rules: ScoringRules) -> list[str]:
     ]
 
 
+def _columns(positions: list[int]) -> slice | list[int]:
+    """A slice when the positions are consecutive (a view, not a copy), else the list."""
+    if positions and positions == list(range(positions[0], positions[-1] + 1)):
+        return slice(positions[0], positions[-1] + 1)
+    return positions
+
+
+def band_codes(values: np.ndarray, bands: tuple[Band, ...]) -> np.ndarray:
+    """Code of each value's band (``lower <= value < upper``; the top band includes 100).
+
+    Missing values get -1.
+
+    Examples
+    --------
+    >>> band_codes(np.array([0, 24.9, 25, 99, 100, np.nan]), DEFAULT_BANDS).tolist()
+    [0, 0, 1, 3, 3, -1]
+    """
+    codes = np.zeros(len(values), dtype=np.int8)
+    for band in bands[1:]:
+        codes += values >= band.lower
+    codes[np.isnan(values)] = -1
+    return codes
+
+
 def compute(
     ratings: np.ndarray, keys: tuple[str, ...], framework: Framework, rules: ScoringRules
 ) -> dict[str, Any]:
@@ -309,34 +333,35 @@ def compute(
     lo, hi = framework.scale.min, framework.scale.max
     span = float(hi - lo)
     position = {k: j for j, k in enumerate(keys)}
-    answered = ~np.isnan(ratings)
     n = ratings.shape[0]
+    answered = ~np.isnan(ratings)
+    adjusted = ratings
+    reverse = [position[i.key] for i in framework.indicators if i.reverse]
+    if rules.reverse_keying and reverse:
+        adjusted = ratings.copy()
+        adjusted[:, reverse] = lo + hi - adjusted[:, reverse]
     out: dict[str, Any] = {}
     domain_scores = []
     for domain in framework.domains:
-        cols = [position[i.key] for i in domain.indicators]
-        block = ratings[:, cols]
-        if rules.reverse_keying:
-            rev = [j for j, i in enumerate(domain.indicators) if i.reverse]
-            if rev:
-                block = block.copy()
-                block[:, rev] = lo + hi - block[:, rev]
+        # One domain at a time keeps the temporaries small; the sums are matrix-vector
+        # products (BLAS), far faster than reductions along a short axis.
+        cols = _columns([position[i.key] for i in domain.indicators])
         weights = np.array(
             [i.weight if rules.use_weights else 1.0 for i in domain.indicators], dtype=float
         )
         mask = answered[:, cols]
-        total = np.where(mask, block, 0.0) @ weights
-        weight = mask @ weights
-        count = mask.sum(axis=1)
-        need = math.ceil(rules.min_answered * len(cols) - 1e-9)
+        present = mask.astype(np.float32)  # 0/1: exact in float32, half the memory
+        total = np.where(mask, adjusted[:, cols], 0.0) @ weights
+        count = present @ np.ones(len(weights), dtype=np.float32)
+        weight = count if (weights == 1.0).all() else mask.astype(np.float64) @ weights
+        need = math.ceil(rules.min_answered * len(domain.indicators) - 1e-9)
         with np.errstate(invalid="ignore", divide="ignore"):
-            mean = total / weight
-        value = (mean - lo) / span * 100.0
+            value = (total / weight - lo) * (100.0 / span)
         value[count < need] = np.nan
         out[domain.key] = value
         domain_scores.append(value)
     for item in framework.centre:
-        out[item.key] = (ratings[:, position[item.key]] - lo) / span * 100.0
+        out[item.key] = (ratings[:, position[item.key]] - lo) * (100.0 / span)
 
     stack = np.column_stack(domain_scores) if domain_scores else np.empty((n, 0))
     if rules.index_weights is None:
@@ -350,16 +375,16 @@ def compute(
         index[~have.all(axis=1)] = np.nan
     out["index"] = index
 
-    lowers = np.array([b.lower for b in rules.bands], dtype=float)
     band_type = pd.CategoricalDtype(list(rules.band_labels), ordered=True)
     for key in [*[d.key for d in framework.domains], *[c.key for c in framework.centre], "index"]:
-        values = out[key]
-        codes = np.searchsorted(lowers, values, side="right") - 1
-        codes[np.isnan(values)] = -1
-        out[f"{key}_band"] = pd.Categorical.from_codes(codes, dtype=band_type)
+        out[f"{key}_band"] = pd.Categorical.from_codes(
+            band_codes(out[key], rules.bands), dtype=band_type
+        )
 
-    indicator_cols = [position[k] for k in framework.indicator_keys]
-    out["n_answered"] = answered[:, indicator_cols].sum(axis=1).astype(np.int64)
+    indicator_cols = _columns([position[k] for k in framework.indicator_keys])
+    n_items = len(framework.indicator_keys)
+    counted = answered[:, indicator_cols].astype(np.float32) @ np.ones(n_items, dtype=np.float32)
+    out["n_answered"] = counted.astype(np.int64)
 
     for flag in rules.flags or ():
         threshold = lo if flag.at_most is None else flag.at_most

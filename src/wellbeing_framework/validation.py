@@ -412,28 +412,24 @@ def _check_wide(
         )
     _misspelt_columns(data.columns, keys, problems)
 
-    ratings = np.full((n, len(keys)), np.nan)
-    numeric = [k for k in present if pd.api.types.is_numeric_dtype(data[k].dtype)]
-    numeric = [k for k in numeric if not pd.api.types.is_bool_dtype(data[k].dtype)]
-    if numeric:  # fast path: every numeric column checked in one block
-        idx = [keys.index(k) for k in numeric]
-        block = data[numeric].to_numpy(dtype=float, na_value=np.nan)
-        lo, hi = framework.scale.min, framework.scale.max
-        with np.errstate(invalid="ignore"):
-            bad = ~np.isnan(block) & ((block < lo) | (block > hi) | (block != np.round(block)))
-        if bad.any():
-            for j in np.flatnonzero(bad.any(axis=0)):
-                col = numeric[j]
-                values, found = rating_values(data[col], framework)
-                _add_rating_problems(problems, found, data[col], col)
-            block[bad] = np.nan
-        ratings[:, idx] = block
-    for k in present:
-        if k in numeric:
-            continue
-        values, found = rating_values(data[k], framework)
-        _add_rating_problems(problems, found, data[k], k)
-        ratings[:, keys.index(k)] = values
+    numeric = [
+        k
+        for k in present
+        if pd.api.types.is_numeric_dtype(data[k].dtype)
+        and not pd.api.types.is_bool_dtype(data[k].dtype)
+    ]
+    if numeric == list(keys):  # fast path: every rated column numeric and present
+        ratings = _numeric_block(data, numeric, framework, problems)
+    else:
+        ratings = np.full((n, len(keys)), np.nan)
+        if numeric:
+            idx = [keys.index(k) for k in numeric]
+            ratings[:, idx] = _numeric_block(data, numeric, framework, problems)
+        for k in present:
+            if k not in numeric:
+                values, found = rating_values(data[k], framework)
+                _add_rating_problems(problems, found, data[k], k)
+                ratings[:, keys.index(k)] = values
 
     parsed_date = _check_ids(data, problems, person=person, date=date)
     _check_duplicates(data, parsed_date, problems, person=person, date=date, rater=rater)
@@ -452,6 +448,30 @@ def _check_wide(
         bad=bad_rows,
         assessment_of_row=None,
     )
+
+
+def _numeric_block(
+    data: pd.DataFrame, columns: list[str], framework: Framework, problems: _Problems
+) -> np.ndarray:
+    """Check numeric rating columns in one pass; return them as floats (NaN if invalid)."""
+    block = data[columns].to_numpy(dtype=float, na_value=np.nan)
+    lo, hi = framework.scale.min, framework.scale.max
+    bad_columns = []
+    for j in range(len(columns)):  # column by column: small temporaries
+        x = block[:, j]
+        with np.errstate(invalid="ignore"):
+            ok = (x >= lo) & (x <= hi) & (x == np.rint(x))
+        if not (ok | np.isnan(x)).all():
+            bad_columns.append(j)
+    if not bad_columns:
+        return block
+    block = block.copy()
+    for j in bad_columns:
+        col = columns[j]
+        values, found = rating_values(data[col], framework)
+        _add_rating_problems(problems, found, data[col], col)
+        block[:, j] = values
+    return block
 
 
 def _check_long(
@@ -600,30 +620,44 @@ def _check_ids(
                 column=person,
             )
         else:
-            ids = data[person]
-            missing = ids.isna().to_numpy()
-            if ids.dtype == object or pd.api.types.is_string_dtype(ids.dtype):
-                missing = missing | (
-                    ids.astype(object)
-                    .map(lambda v: isinstance(v, str) and not v.strip())
-                    .to_numpy(dtype=bool)
-                )
+            missing = _blank(data[person])
             problems.rows(np.flatnonzero(missing), person, f"missing {person}")
     if date is None or date not in data.columns:
         return None
     parsed = parse_dates(data[date])
-    raw_missing = data[date].isna().to_numpy()
-    if not pd.api.types.is_datetime64_any_dtype(data[date].dtype):
-        raw_missing = raw_missing | (
-            data[date]
-            .astype(object)
-            .map(lambda v: isinstance(v, str) and not v.strip())
-            .to_numpy(dtype=bool)
-        )
+    raw_missing = _blank(data[date])
     unparsed = parsed.isna().to_numpy() & ~raw_missing
     problems.rows(np.flatnonzero(raw_missing), date, "missing assessment date")
     problems.rows(np.flatnonzero(unparsed), date, "not a date (expected YYYY-MM-DD or DD/MM/YYYY)")
     return parsed
+
+
+def _blank(values: pd.Series) -> np.ndarray:
+    """Missing values, and text that is empty or only spaces."""
+    missing = values.isna().to_numpy(dtype=bool)
+    dtype = values.dtype
+    if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
+        empty = values.str.strip().eq("").to_numpy(dtype=bool, na_value=False)
+        return missing | empty
+    if pd.api.types.is_object_dtype(dtype):
+        empty = values.map(lambda v: isinstance(v, str) and not v.strip())
+        return missing | empty.to_numpy(dtype=bool)
+    return missing
+
+
+def _codes(values: pd.Series) -> np.ndarray:
+    """Integer codes equal exactly where the values are equal (missing: -1)."""
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return pd.factorize(values.to_numpy(dtype="datetime64[ns]").view("i8"))[0]
+    return pd.factorize(values)[0]
+
+
+def _combine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """One code per distinct pair (a, b), without overflow."""
+    width = int(b.max()) + 2 if len(b) else 1
+    if int(a.max(initial=0)) + 1 < np.iinfo(np.int64).max // width:
+        return (a.astype(np.int64) + 1) * width + (b.astype(np.int64) + 1)
+    return pd.factorize(pd.MultiIndex.from_arrays([a, b]))[0]
 
 
 def _check_duplicates(
@@ -637,25 +671,29 @@ def _check_duplicates(
 ) -> None:
     if person is None or person not in data.columns:
         return
-    key = {"person": data[person].reset_index(drop=True)}
+    # Factorise each part once and combine the integer codes: hashing one int64 column is
+    # far cheaper than hashing a frame of strings and dates.
+    person_codes = _codes(data[person])
+    key = person_codes.astype(np.int64)
+    usable = person_codes >= 0
+    parts = ["person"]
     if parsed_date is not None:
-        key["date"] = parsed_date.reset_index(drop=True)
+        date_codes = _codes(parsed_date)
+        key = _combine(key, date_codes)
+        usable = usable & (date_codes >= 0)
+        parts.append("date")
     if rater is not None and rater in data.columns:
-        key["rater"] = data[rater].reset_index(drop=True)
-    frame = pd.DataFrame(key)
-    usable = frame["person"].notna().to_numpy()
-    if "date" in frame:
-        usable = usable & frame["date"].notna().to_numpy()
-    dup = frame.duplicated(keep=False).to_numpy() & usable
+        key = _combine(key, _codes(data[rater]))
+        parts.append("rater")
+    dup = pd.Series(key).duplicated(keep=False).to_numpy(dtype=bool) & usable
     if not dup.any():
         return
     rows = np.flatnonzero(dup)  # ascending
-    group = frame.iloc[rows].groupby(list(frame.columns), sort=False, dropna=False).ngroup()
-    by_group = pd.Series(rows).groupby(group.to_numpy())
+    group = pd.factorize(key[rows])[0]
+    by_group = pd.Series(rows).groupby(group)
     first = by_group.transform("min").to_numpy()
     second = by_group.transform(lambda r: r.iloc[1]).to_numpy()
     other = np.where(rows == first, second, first)
-    parts = ["person"] + [p for p in ("date", "rater") if p in frame]
     what = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     texts = [f"duplicate assessment: same {what} as row {o}" for o in other]
     problems.rows(rows, None, texts)
