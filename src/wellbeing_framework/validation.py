@@ -640,8 +640,8 @@ def _blank(values: pd.Series) -> np.ndarray:
         empty = values.str.strip().eq("").to_numpy(dtype=bool, na_value=False)
         return missing | empty
     if pd.api.types.is_object_dtype(dtype):
-        empty = values.map(lambda v: isinstance(v, str) and not v.strip())
-        return missing | empty.to_numpy(dtype=bool)
+        blank = values.map(lambda v: isinstance(v, str) and not v.strip())
+        return missing | blank.to_numpy(dtype=bool)
     return missing
 
 
