@@ -640,8 +640,10 @@ def _blank(values: pd.Series) -> np.ndarray:
         empty = values.str.strip().eq("").to_numpy(dtype=bool, na_value=False)
         return missing | empty
     if pd.api.types.is_object_dtype(dtype):
-        blank = values.map(lambda v: isinstance(v, str) and not v.strip())
-        return missing | blank.to_numpy(dtype=bool)
+        blank: np.ndarray = values.map(lambda v: isinstance(v, str) and not v.strip()).to_numpy(
+            dtype=bool
+        )
+        return missing | blank
     return missing
 
 
