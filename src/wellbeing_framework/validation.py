@@ -638,12 +638,10 @@ def _blank(values: pd.Series) -> np.ndarray:
     dtype = values.dtype
     if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
         empty = values.str.strip().eq("").to_numpy(dtype=bool, na_value=False)
-        return missing | empty
+        return np.logical_or(missing, empty)
     if pd.api.types.is_object_dtype(dtype):
-        blank: np.ndarray = values.map(lambda v: isinstance(v, str) and not v.strip()).to_numpy(
-            dtype=bool
-        )
-        return missing | blank
+        blank = values.map(lambda v: isinstance(v, str) and not v.strip())
+        return np.logical_or(missing, blank.to_numpy(dtype=bool))
     return missing
 
 
