@@ -640,8 +640,8 @@ def _blank(values: pd.Series) -> np.ndarray:
         empty = values.str.strip().eq("").to_numpy(dtype=bool, na_value=False)
         return np.logical_or(missing, empty)
     if pd.api.types.is_object_dtype(dtype):
-        blank = values.map(lambda v: isinstance(v, str) and not v.strip())
-        return np.logical_or(missing, blank.to_numpy(dtype=bool))
+        blank = np.asarray(values.map(lambda v: isinstance(v, str) and not v.strip()), dtype=bool)
+        return np.logical_or(missing, blank)
     return missing
 
 
