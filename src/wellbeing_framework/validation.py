@@ -640,7 +640,9 @@ def _blank(values: pd.Series) -> np.ndarray:
         empty = values.str.strip().eq("").to_numpy(dtype=bool, na_value=False)
         return np.logical_or(missing, empty)
     if pd.api.types.is_object_dtype(dtype):
-        blank = np.asarray(values.map(lambda v: isinstance(v, str) and not v.strip()), dtype=bool)
+        blank: np.ndarray = np.asarray(
+            values.map(lambda v: isinstance(v, str) and not v.strip()), dtype=bool
+        )
         return np.logical_or(missing, blank)
     return missing
 
