@@ -640,10 +640,9 @@ def _blank(values: pd.Series) -> np.ndarray:
         empty = values.str.strip().eq("").to_numpy(dtype=bool, na_value=False)
         return np.logical_or(missing, empty)
     if pd.api.types.is_object_dtype(dtype):
-        blank: np.ndarray = np.asarray(
-            values.map(lambda v: isinstance(v, str) and not v.strip()), dtype=bool
-        )
-        return np.logical_or(missing, blank)
+        blank = values.map(lambda v: isinstance(v, str) and not v.strip())
+        result: np.ndarray = np.logical_or(missing, np.asarray(blank, dtype=bool))
+        return result
     return missing
 
 
