@@ -24,6 +24,8 @@ class TestDemo:
         assert "At the centre: Quality of Life and Self Worth" in out
         assert "1. Community inclusion" in out
         assert "5. Statutory and public protection" in out
+        assert "Safe and Well                       50.0/100  managing" in out
+        assert "Flag safeguarding: 'Are safe from harm, abuse and exploitation' rated 1" in out
 
     def test_console_script_runs(self) -> None:
         """The installed module runs as a program and exits 0."""

@@ -16,6 +16,7 @@ from wellbeing_framework import __version__
 from wellbeing_framework.exceptions import FrameworkDefinitionError, WellbeingFrameworkError
 from wellbeing_framework.framework import Framework
 from wellbeing_framework.io import dump_framework, framework_json, load_framework
+from wellbeing_framework.scoring import score_one
 
 __all__ = ["main"]
 
@@ -89,9 +90,25 @@ def framework_tour(fw: Framework) -> str:
     return "\n".join(lines)
 
 
+def worked_example(fw: Framework) -> str:
+    """Return a scored example person (made-up ratings) with the plain-language summary."""
+    ratings: dict[str, float | None] = dict.fromkeys(fw.indicator_keys, 4.0)
+    ratings |= {"pm1": 2.0, "pm3": 3.0, "sw3": 2.0, "sw5": 1.0, "qol": 3.0, "self_worth": 2.0}
+    profile = score_one(ratings, fw)
+    lines = ["Worked example (made-up ratings for one person)"]
+    for domain in fw.domains:
+        value = profile.domains[domain.key]
+        shown = "not scored" if value is None else f"{value:5.1f}/100  {profile.bands[domain.key]}"
+        lines.append(f"  {domain.title:<34} {shown}")
+    lines += ["", *("  " + line for line in profile.summary().splitlines())]
+    return "\n".join(lines)
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     fw = load_framework()
     print(framework_tour(fw))
+    print()
+    print(worked_example(fw))
     return EXIT_OK
 
 
