@@ -13,6 +13,9 @@ Examples
 from __future__ import annotations
 
 from wellbeing_framework import accessor as accessor  # registers df.wellbeing
+from wellbeing_framework import cohort as cohort
+from wellbeing_framework.cohort.disclosure import DisclosurePolicy
+from wellbeing_framework.continuum import ContinuumRules, Placement, place_on_continuum
 from wellbeing_framework.exceptions import (
     DataFileError,
     FrameworkDefinitionError,
@@ -56,6 +59,7 @@ from wellbeing_framework.scoring import (
 )
 from wellbeing_framework.shapes import to_long, to_wide
 from wellbeing_framework.validation import ValidationReport, validate
+from wellbeing_framework.vignettes import load_vignettes
 
 __version__ = "0.1.0"
 
@@ -65,7 +69,9 @@ __all__ = [
     "Band",
     "CentreItem",
     "Characteristic",
+    "ContinuumRules",
     "DataFileError",
+    "DisclosurePolicy",
     "Domain",
     "Expectation",
     "FlagRule",
@@ -73,6 +79,7 @@ __all__ = [
     "FrameworkDefinitionError",
     "Indicator",
     "Outcome",
+    "Placement",
     "PracticeContinuum",
     "Profile",
     "RatingScale",
@@ -85,12 +92,15 @@ __all__ = [
     "WellbeingFrameworkError",
     "__version__",
     "bundled_frameworks",
+    "cohort",
     "default_rules",
     "dump_framework",
     "dump_rules",
     "framework_from_dict",
     "load_framework",
     "load_rules",
+    "load_vignettes",
+    "place_on_continuum",
     "read_ratings",
     "score",
     "score_one",

@@ -606,7 +606,7 @@ class Profile:
         for flag in self.rules.flags or ():
             state = self.flags.get(flag.name)
             if state:
-                lines.append(f"Flag {flag.name}: {self._flag_reason(flag)}.")
+                lines.append(f"Flag {flag.name}: {self.flag_reason(flag)}.")
             elif state is None:
                 lines.append(f"Flag {flag.name}: cannot be decided (not answered).")
         return "\n".join(lines)
@@ -620,7 +620,8 @@ class Profile:
         title = self.framework.domain(key).title
         return f"{title} ({value:.0f}/100, {self.bands[key]})"
 
-    def _flag_reason(self, flag: FlagRule) -> str:
+    def flag_reason(self, flag: FlagRule) -> str:
+        """Say which ratings raised ``flag`` (falls back to the rule's description)."""
         scale = self.framework.scale
         threshold = scale.min if flag.at_most is None else flag.at_most
         parts = []

@@ -1,0 +1,161 @@
+"""Statistical disclosure control for every count the library publishes.
+
+Small counts about vulnerable people can identify them. Every count a cohort function or
+report publishes passes through a :class:`DisclosurePolicy`: small counts are suppressed,
+the rest rounded, and where a total is shown one more cell is suppressed so that no hidden
+value can be worked back out from the total.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import ClassVar
+
+import numpy as np
+import pandas as pd
+from attrs import frozen
+
+from wellbeing_framework.exceptions import WellbeingFrameworkError
+
+__all__ = ["DisclosurePolicy"]
+
+
+@frozen(kw_only=True)
+class DisclosurePolicy:
+    """How counts are made safe to publish.
+
+    Parameters
+    ----------
+    name
+        The preset's name, shown with published tables.
+    threshold
+        Counts from 1 to ``threshold - 1`` are suppressed (0 disables suppression).
+    rounding
+        Counts that are shown are rounded to the nearest multiple of this (1: no rounding).
+    keep_zero
+        Publish a true zero as 0 (a zero reveals nobody).
+    secondary
+        Where a total is shown and exactly one cell was suppressed, suppress one more so
+        the hidden value cannot be worked out by subtraction.
+
+    Examples
+    --------
+    The default preset (NHS secondary-care style): counts 1-7 suppressed, the rest rounded to
+    the nearest 5, zero kept.
+
+    >>> import pandas as pd
+    >>> DisclosurePolicy().apply(pd.Series([0, 3, 7, 8, 12, 23])).tolist()
+    [0, <NA>, <NA>, 10, 10, 25]
+    >>> DisclosurePolicy.preset("10-5").apply(pd.Series([9, 10, 12])).tolist()
+    [<NA>, 10, 10]
+    """
+
+    name: str = "nhs"
+    threshold: int = 8
+    rounding: int = 5
+    keep_zero: bool = True
+    secondary: bool = True
+
+    PRESETS: ClassVar[tuple[str, ...]] = ("nhs", "10-5", "threshold-10", "none")
+
+    def __attrs_post_init__(self) -> None:
+        if self.threshold < 0 or self.rounding < 1:
+            msg = (
+                f"disclosure policy needs threshold >= 0 and rounding >= 1, got "
+                f"threshold={self.threshold}, rounding={self.rounding}"
+            )
+            raise WellbeingFrameworkError(msg)
+
+    @classmethod
+    def preset(cls, name: str) -> DisclosurePolicy:
+        """Return a named preset: ``"nhs"``, ``"10-5"``, ``"threshold-10"`` or ``"none"``.
+
+        ``"none"`` publishes counts as they are; it exists for work that never leaves a
+        secure setting and must be asked for by name.
+        """
+        key = name.strip().lower().replace("_", "-").replace(" ", "-")
+        if key in ("nhs", "default"):
+            return cls()
+        if key in ("10-5", "ten-five"):
+            return cls(name="10-5", threshold=10, rounding=5)
+        if key in ("threshold-10", "10"):
+            return cls(name="threshold-10", threshold=10, rounding=1)
+        if key == "none":
+            return cls.none()
+        msg = f"unknown disclosure preset {name!r}; presets: {', '.join(cls.PRESETS)}"
+        raise WellbeingFrameworkError(msg)
+
+    @classmethod
+    def none(cls) -> DisclosurePolicy:
+        """No disclosure control: counts published exactly. Only for secure settings."""
+        return cls(name="none", threshold=0, rounding=1, secondary=False)
+
+    @property
+    def is_none(self) -> bool:
+        """True when this policy changes nothing."""
+        return self.threshold <= 1 and self.rounding == 1
+
+    def describe(self) -> str:
+        """One sentence for the footnote of a published table.
+
+        Examples
+        --------
+        >>> DisclosurePolicy().describe()
+        'Counts of 1 to 7 are suppressed (shown blank) and other counts rounded to the nearest 5.'
+        """
+        if self.is_none:
+            return "Counts are shown exactly (no disclosure control)."
+        parts = []
+        if self.threshold > 1:
+            parts.append(f"Counts of 1 to {self.threshold - 1} are suppressed (shown blank)")
+        if self.rounding > 1:
+            parts.append(f"other counts rounded to the nearest {self.rounding}")
+        return " and ".join(parts) + "."
+
+    def suppressed(self, counts: pd.Series | np.ndarray) -> np.ndarray:
+        """Boolean mask: which counts this policy hides (before secondary suppression)."""
+        values = np.asarray(pd.Series(counts).to_numpy(dtype=float, na_value=np.nan))
+        small = (values > 0) & (values < self.threshold)
+        zero = (values == 0) & (not self.keep_zero)
+        return np.asarray(small | zero | np.isnan(values), dtype=bool)
+
+    def round(self, value: float) -> int:
+        """Round one count to the nearest multiple of ``rounding`` (halves go up)."""
+        return math.floor(value / self.rounding + 0.5) * self.rounding
+
+    def apply(self, counts: pd.Series, *, total: bool = False) -> pd.Series:
+        """Return the publishable version of ``counts`` (nullable integers; hidden = ``<NA>``).
+
+        Parameters
+        ----------
+        counts
+            Non-negative counts.
+        total
+            True when the sum of these counts is published too: then, if exactly one count
+            is hidden, the smallest other non-zero count is hidden as well.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> DisclosurePolicy().apply(pd.Series([40, 3, 22, 15]), total=True).tolist()
+        [40, <NA>, 20, <NA>]
+        """
+        series = pd.Series(counts)
+        values = series.to_numpy(dtype=float, na_value=np.nan)
+        hide = self.suppressed(values)
+        if total and self.secondary and hide.sum() == 1 and len(values) > 1:
+            candidates = np.where(~hide & (values > 0), values, np.inf)
+            if np.isfinite(candidates).any():
+                hide[int(np.argmin(candidates))] = True
+            else:
+                open_cells = np.flatnonzero(~hide)
+                if len(open_cells):
+                    hide[open_cells[0]] = True
+        shown = [pd.NA if h else self.round(v) for v, h in zip(values, hide, strict=True)]
+        return pd.Series(shown, index=series.index, name=series.name, dtype="Int64")
+
+    def apply_total(self, total: float) -> int | None:
+        """Publishable version of a single total (``None`` when suppressed)."""
+        if self.suppressed(np.array([total]))[0]:
+            return None
+        return self.round(total)
