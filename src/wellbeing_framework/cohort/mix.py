@@ -25,7 +25,7 @@ def continuum_mix(
         A grouping column (``client_group``, ``area`` ...); ``None`` for the whole cohort.
     policy
         Disclosure control for the counts; ``None`` for the default
-        :class:`DisclosurePolicy`.
+        :class:`~wellbeing_framework.DisclosurePolicy`.
 
     Returns
     -------
