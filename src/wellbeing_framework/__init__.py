@@ -58,6 +58,7 @@ from wellbeing_framework.scoring import (
     score_one,
 )
 from wellbeing_framework.shapes import to_long, to_wide
+from wellbeing_framework.synthetic import make_cohort
 from wellbeing_framework.validation import ValidationReport, validate
 from wellbeing_framework.vignettes import load_vignettes
 
@@ -100,6 +101,7 @@ __all__ = [
     "load_framework",
     "load_rules",
     "load_vignettes",
+    "make_cohort",
     "place_on_continuum",
     "read_ratings",
     "score",
