@@ -79,8 +79,8 @@ def make_cohort(
         Columns ``person_id``, ``wave`` (1, 2, ...), ``assessment_date``, ``rater``
         (``"self"`` or ``"practitioner"``), ``client_group``, ``age_band``, ``sex``, ``area``,
         the case columns ``statutory_order`` and ``risk_to_others`` (booleans, mostly in the
-        justice group), then the ratings (one column per indicator and centre item, or ``indicator`` and
-        ``rating`` when long). Sorted by person, wave and rater.
+        justice group), then the ratings (one column per indicator and centre item, or
+        ``indicator`` and ``rating`` when long). Sorted by person, wave and rater.
 
     Notes
     -----

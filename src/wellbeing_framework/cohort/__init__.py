@@ -2,7 +2,28 @@
 
 from __future__ import annotations
 
+from wellbeing_framework.cohort.change import (
+    ChangeResult,
+    Cutoffs,
+    change,
+    jacobson_truax_cutoffs,
+    reliable_change,
+)
 from wellbeing_framework.cohort.disclosure import DisclosurePolicy
+from wellbeing_framework.cohort.groups import compare_groups
 from wellbeing_framework.cohort.mix import continuum_mix
+from wellbeing_framework.cohort.reliability import reliability
+from wellbeing_framework.cohort.snapshot import snapshot
 
-__all__ = ["DisclosurePolicy", "continuum_mix"]
+__all__ = [
+    "ChangeResult",
+    "Cutoffs",
+    "DisclosurePolicy",
+    "change",
+    "compare_groups",
+    "continuum_mix",
+    "jacobson_truax_cutoffs",
+    "reliability",
+    "reliable_change",
+    "snapshot",
+]

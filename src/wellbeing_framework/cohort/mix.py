@@ -61,7 +61,7 @@ def continuum_mix(
         frame = pd.DataFrame(
             {
                 "approach": order,
-                "count": shown.to_numpy(),
+                "count": shown.array,
                 "n": pd.array([n] * len(order), dtype="Int64"),
                 "share": pd.array(np.asarray(share, dtype=object), dtype="Float64"),
             }
