@@ -48,6 +48,7 @@ from wellbeing_framework.io import (
     read_ratings,
     write_table,
 )
+from wellbeing_framework.privacy import pseudonymise
 from wellbeing_framework.scoring import (
     Band,
     FlagRule,
@@ -103,6 +104,7 @@ __all__ = [
     "load_vignettes",
     "make_cohort",
     "place_on_continuum",
+    "pseudonymise",
     "read_ratings",
     "score",
     "score_one",

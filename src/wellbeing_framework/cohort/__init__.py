@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from wellbeing_framework.cohort.agreement import agreement
 from wellbeing_framework.cohort.change import (
     ChangeResult,
     Cutoffs,
@@ -19,6 +20,7 @@ __all__ = [
     "ChangeResult",
     "Cutoffs",
     "DisclosurePolicy",
+    "agreement",
     "change",
     "compare_groups",
     "continuum_mix",
