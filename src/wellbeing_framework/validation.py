@@ -233,11 +233,12 @@ def validate(
     -----
     Problems found: a rating that is not a number, not a whole number on the scale (2.5), out
     of range, or a boolean; an unknown or repeated indicator (long data); the same assessment
-    (person, date and rater) twice; a missing or unparseable date; a missing person
-    identifier; no rows; no indicator columns; a column that looks like a misspelt indicator
-    (``sw_1`` for ``sw1``). A problem with the whole table rejects every row. In long data a
-    problem on one row rejects every row of that assessment, so no assessment is scored on
-    part of its answers. A missing rating is not a problem: it is an unanswered item.
+    (person, date, wave and rater, those present) twice; a missing or unparseable date; a
+    missing person identifier; no rows; no indicator columns; a column that looks like a
+    misspelt indicator (``sw_1`` for ``sw1``). A problem with the whole table rejects every
+    row. In long data a problem on one row rejects every row of that assessment, so no
+    assessment is scored on part of its answers. A missing rating is not a problem: it is an
+    unanswered item.
 
     Examples
     --------
@@ -683,6 +684,9 @@ def _check_duplicates(
         key = _combine(key, date_codes)
         usable = usable & (date_codes >= 0)
         parts.append("date")
+    if "wave" in data.columns:
+        key = _combine(key, _codes(data["wave"]))
+        parts.append("wave")
     if rater is not None and rater in data.columns:
         key = _combine(key, _codes(data[rater]))
         parts.append("rater")
