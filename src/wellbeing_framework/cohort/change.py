@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Mapping
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -12,10 +13,10 @@ from attrs import frozen
 
 from wellbeing_framework.cohort.disclosure import DisclosurePolicy
 from wellbeing_framework.cohort.reliability import cronbach_alpha, item_matrix
-from wellbeing_framework.cohort.select import Which, one_per_person
+from wellbeing_framework.cohort.select import Which, choose_rows
 from wellbeing_framework.framework import Domain, Framework
 from wellbeing_framework.scoring import score
-from wellbeing_framework.shapes import detect_shape, rating_keys, to_wide
+from wellbeing_framework.shapes import detect_shape, to_wide
 
 __all__ = [
     "CATEGORIES",
@@ -93,13 +94,9 @@ def reliable_change(
     with np.errstate(invalid="ignore", divide="ignore"):
         rci = diff / s_diff
     better = rci if higher_is_better else -rci
-    category = np.select(
-        [better > Z_975, better < -Z_975, ~np.isnan(rci)],
-        [CATEGORIES[0], CATEGORIES[2], CATEGORIES[1]],
-        default="",
-    )
-    cat = pd.Categorical(
-        pd.Series(category).replace("", None), categories=list(CATEGORIES), ordered=False
+    codes = np.select([better > Z_975, better < -Z_975, ~np.isnan(rci)], [0, 2, 1], default=-1)
+    cat = pd.Categorical.from_codes(
+        codes.astype(np.int64), dtype=pd.CategoricalDtype(list(CATEGORIES))
     )
     return pd.DataFrame({"change": diff, "rci": rci, "category": cat}, index=index)
 
@@ -175,7 +172,7 @@ def bootstrap_mean_ci(
     x = values[~np.isnan(values)]
     if len(x) < 2:
         return float("nan"), float("nan")
-    unique, counts = np.unique(x, return_counts=True)
+    unique, counts = np.unique(np.round(x, 9), return_counts=True)  # merge float noise
     rng = np.random.default_rng(seed)
     draws = rng.multinomial(len(x), counts / len(x), size=n_boot)
     means = draws @ unique / len(x)
@@ -303,21 +300,27 @@ def change(
         scores = score(ratings, framework)
     else:
         scores = data
-    base = one_per_person(scores, baseline, person=person, date=date, rater=rater)
-    follow = one_per_person(scores, follow_up, person=person, date=date, rater=rater)
-    both = base.index.intersection(follow.index)
-    if date in base.columns and date in follow.columns:
-        later = pd.to_datetime(follow.loc[both, date]) > pd.to_datetime(base.loc[both, date])
-        both = both[later.to_numpy()]
-    base, follow = base.loc[both], follow.loc[both]
+    codes = pd.factorize(scores[person])[0]
+    base_rows = choose_rows(scores, baseline, person=person, date=date, rater=rater, codes=codes)
+    follow_rows = choose_rows(
+        scores, follow_up, person=person, date=date, rater=rater, codes=codes
+    )
+    _, in_base, in_follow = np.intersect1d(
+        codes[base_rows], codes[follow_rows], assume_unique=True, return_indices=True
+    )
+    base_rows, follow_rows = base_rows[in_base], follow_rows[in_follow]
+    if date in scores.columns:  # a follow-up must come after its baseline
+        when = pd.to_datetime(scores[date]).to_numpy(dtype="datetime64[ns]")
+        later = when[follow_rows] > when[base_rows]
+        base_rows, follow_rows = base_rows[later], follow_rows[later]
+    ids = scores[person].to_numpy()[base_rows]
 
     measures: list[tuple[str, Domain | None]] = [(d.key, d) for d in framework.domains]
     measures.append(("index", None))
     base_ratings = None
     if ratings is not None and reliability is None:
-        keep = ratings[person].isin(both) if person in ratings.columns else slice(None)
-        chosen = one_per_person(ratings[keep], baseline, person=person, date=date, rater=rater)
-        base_ratings = chosen[[k for k in rating_keys(framework) if k in chosen.columns]]
+        chosen = choose_rows(ratings, baseline, person=person, date=date, rater=rater)
+        base_ratings = ratings.iloc[chosen]
 
     people, rows = [], []
     for key, domain in measures:
@@ -333,25 +336,24 @@ def change(
             r, source = float(reliability[key]), "given"
         else:
             r, source = float(reliability), "given"
-        pre, post = base[key].astype(float), follow[key].astype(float)
+        values = scores[key].to_numpy(dtype=float, na_value=np.nan)
+        pre, post = values[base_rows], values[follow_rows]
         rc = reliable_change(pre, post, r)
+        bands = scores[f"{key}_band"]
         table = pd.DataFrame(
             {
-                person: both,
+                person: ids,
                 "measure": key,
-                "baseline": pre.to_numpy(),
-                "follow_up": post.to_numpy(),
+                "baseline": pre,
+                "follow_up": post,
                 "difference": rc["change"].to_numpy(),
                 "rci": rc["rci"].to_numpy(),
-                "category": rc["category"].to_numpy(),
-                "baseline_band": base[f"{key}_band"].astype(object).to_numpy(),
-                "follow_up_band": follow[f"{key}_band"].astype(object).to_numpy(),
+                "category": rc["category"].array,
+                "baseline_band": bands.take(base_rows).array,
+                "follow_up_band": bands.take(follow_rows).array,
             }
         )
-        table["transition"] = [
-            f"{a} -> {b}" if isinstance(a, str) and isinstance(b, str) else None
-            for a, b in zip(table["baseline_band"], table["follow_up_band"], strict=True)
-        ]
+        table["transition"] = _transitions(table["baseline_band"], table["follow_up_band"])
         people.append(table)
         rows.append(_summary_row(key, table, r, source, policy, n_boot, seed))
     summary = pd.DataFrame(rows)
@@ -371,6 +373,18 @@ def change(
     )
 
 
+def _transitions(before: pd.Series, after: pd.Series) -> pd.Categorical:
+    """Band transitions as a categorical ("managing -> thriving"), built from codes."""
+    labels = list(before.cat.categories)
+    k = len(labels)
+    names = [f"{a} -> {b}" for a in labels for b in labels]
+    a, b = before.cat.codes.to_numpy(), after.cat.codes.to_numpy()
+    codes = np.where((a >= 0) & (b >= 0), a * k + b, -1).astype(np.int64)
+    return cast(
+        "pd.Categorical", pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(names))
+    )
+
+
 def _summary_row(
     key: str,
     table: pd.DataFrame,
@@ -380,9 +394,11 @@ def _summary_row(
     n_boot: int,
     seed: int,
 ) -> dict[str, object]:
-    valid = table.dropna(subset=["difference"])
-    n = len(valid)
-    counts = valid["category"].value_counts().reindex(list(CATEGORIES), fill_value=0)
+    diff = table["difference"].to_numpy(dtype=float)
+    ok = ~np.isnan(diff)
+    n = int(ok.sum())
+    category = np.asarray(table["category"].cat.codes)
+    counts = pd.Series(np.bincount(category[category >= 0], minlength=3), index=list(CATEGORIES))
     shown = policy.apply(counts, total=True)
     n_shown = policy.apply_total(float(n))
     row: dict[str, object] = {
@@ -400,12 +416,14 @@ def _summary_row(
             np.nan,
         )
     else:
-        diff = valid["difference"].to_numpy(dtype=float)
+        diff = diff[ok]
+        before = table["baseline"].to_numpy(dtype=float)[ok]
+        after = table["follow_up"].to_numpy(dtype=float)[ok]
         low, high = bootstrap_mean_ci(diff, n_boot=n_boot, seed=seed)
-        sd0 = float(np.std(valid["baseline"].to_numpy(dtype=float), ddof=1))
+        sd0 = float(np.std(before, ddof=1))
         row |= {
-            "mean_baseline": float(valid["baseline"].mean()),
-            "mean_follow_up": float(valid["follow_up"].mean()),
+            "mean_baseline": float(before.mean()),
+            "mean_follow_up": float(after.mean()),
             "mean_change": float(diff.mean()),
             "ci_low": low,
             "ci_high": high,

@@ -6,16 +6,27 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+from attrs import frozen
 from scipy import stats
 
 from wellbeing_framework.framework import Domain, Framework
 from wellbeing_framework.shapes import detect_shape, to_wide
 
-__all__ = ["cronbach_alpha", "feldt_ci", "item_matrix", "reliability"]
+__all__ = [
+    "Moments",
+    "cronbach_alpha",
+    "feldt_ci",
+    "item_matrix",
+    "moments",
+    "reliability",
+    "response_patterns",
+]
 
 
-def item_matrix(ratings: pd.DataFrame, framework: Framework, domain: Domain) -> np.ndarray:
-    """The domain's ratings as floats, reverse-keyed items already reversed."""
+def item_matrix(
+    ratings: pd.DataFrame, framework: Framework, domain: Domain, *, reverse: bool = True
+) -> np.ndarray:
+    """The domain's ratings as floats (reverse-keyed items reversed unless ``reverse=False``)."""
     lo, hi = framework.scale.min, framework.scale.max
     columns = []
     for indicator in domain.indicators:
@@ -24,37 +35,118 @@ def item_matrix(ratings: pd.DataFrame, framework: Framework, domain: Domain) -> 
             x = values.to_numpy(dtype=float, na_value=np.nan)
         else:
             x = np.full(len(ratings), np.nan)
-        columns.append(lo + hi - x if indicator.reverse else x)
+        columns.append(lo + hi - x if reverse and indicator.reverse else x)
     return np.column_stack(columns) if columns else np.empty((len(ratings), 0))
 
 
-def pairwise_cov(x: np.ndarray) -> np.ndarray:
-    """Covariance matrix with pairwise deletion (as ``pandas.DataFrame.cov``), ddof 1.
+def response_patterns(
+    wide: pd.DataFrame, framework: Framework, domain: Domain
+) -> tuple[np.ndarray, np.ndarray]:
+    """The domain's ratings compressed to distinct response patterns and their counts.
 
-    Every entry uses the rows where both items are present, its own means included. The
-    sums are matrix products over centred data, so a million rows cost a few milliseconds.
+    Ratings are whole numbers on a short scale, so a million assessments hold at most a few
+    thousand distinct answer patterns. Every statistic of this module is a weighted sum over
+    rows, so it can be computed exactly on the patterns, weighted by how often each occurs.
+    Falls back to one row per assessment (weight 1) when the ratings are not whole numbers
+    on the scale or the patterns would be too many.
+
+    Returns
+    -------
+    values, weights
+        ``values``: one row per pattern, one column per item (reverse-keyed items reversed,
+        NaN where unanswered); ``weights``: how many assessments gave each pattern.
     """
-    present = ~np.isnan(x)
+    lo, hi = framework.scale.min, framework.scale.max
+    base = hi - lo + 2  # state 0: unanswered; 1..: the scale's points
+    k = len(domain.indicators)
+    if base**k > 2**22:
+        return item_matrix(wide, framework, domain), np.ones(len(wide))
+    code = np.zeros(len(wide), dtype=np.int64)
+    for indicator in domain.indicators:  # one contiguous column at a time
+        if indicator.key in wide.columns:
+            column = pd.to_numeric(wide[indicator.key], errors="coerce")
+            x = column.to_numpy(dtype=float, na_value=np.nan)
+        else:
+            x = np.full(len(wide), np.nan)
+        state = np.nan_to_num(x - (lo - 1), nan=0.0)
+        whole = state.astype(np.int64)
+        if (
+            not np.array_equal(whole, state)
+            or whole.min(initial=0) < 0
+            or (whole.max(initial=0) > base - 1)
+        ):  # not whole numbers on the scale: no compression
+            return item_matrix(wide, framework, domain), np.ones(len(wide))
+        code *= base
+        code += whole
+    counts = np.bincount(code, minlength=base**k)
+    seen = np.flatnonzero(counts)
+    states = (seen[:, None] // base ** np.arange(k - 1, -1, -1)) % base
+    values = np.where(states > 0, lo + states - 1, np.nan).astype(float)
+    return _reverse(values, framework, domain), counts[seen].astype(float)
+
+
+def _reverse(values: np.ndarray, framework: Framework, domain: Domain) -> np.ndarray:
+    lo, hi = framework.scale.min, framework.scale.max
+    out = values.copy()
+    for j, indicator in enumerate(domain.indicators):
+        if indicator.reverse:
+            out[:, j] = lo + hi - out[:, j]
+    return out
+
+
+@frozen(kw_only=True)
+class Moments:
+    """Weighted sums behind every statistic: pairwise and listwise covariances and counts."""
+
+    cov: np.ndarray  # pairwise deletion
+    n: float  # rows with at least one answer
+    cov_complete: np.ndarray  # listwise deletion
+    n_complete: float
+
+
+def moments(values: np.ndarray, weights: np.ndarray | None = None) -> Moments:
+    """Pairwise and listwise covariance matrices (ddof 1) of weighted rows.
+
+    Row ``r`` counts ``weights[r]`` times (1 when ``weights`` is None). Pairwise: every entry
+    uses the rows where both items are answered, with its own means (as
+    ``pandas.DataFrame.cov``). Listwise: only rows with every item answered.
+    """
+    w = np.ones(len(values)) if weights is None else weights
+    present = ~np.isnan(values)
     m = present.astype(np.float64)
-    counts = present.sum(axis=0)
-    sums = np.where(present, x, 0.0).sum(axis=0)
-    centre = np.divide(sums, counts, out=np.zeros(x.shape[1]), where=counts > 0)  # a shift
-    x0 = np.where(present, x - centre, 0.0)
-    n = m.T @ m  # n[i, j]: rows with both i and j
-    s = x0.T @ m  # s[i, j]: sum of item i over rows where j is present (and i)
-    p = x0.T @ x0
+    k = values.shape[1]
+    counts = w @ m
+    sums = w @ np.where(present, values, 0.0)
+    centre = np.divide(sums, counts, out=np.zeros(k), where=counts > 0)  # a shift for accuracy
+    x0 = np.where(present, values - centre, 0.0)
+    wm, wx = m * w[:, None], x0 * w[:, None]
+    n_pair, s, p = wm.T @ m, wx.T @ m, wx.T @ x0
     with np.errstate(invalid="ignore", divide="ignore"):
-        cov = (p - s * s.T / n) / (n - 1)
-    cov[n < 2] = np.nan
-    return np.asarray(cov)
+        cov = (p - s * s.T / n_pair) / (n_pair - 1)
+    cov[n_pair < 2] = np.nan
+    answered = m @ np.ones(k)
+    complete = answered == k
+    wc = np.where(complete, w, 0.0)
+    n_complete = float(wc.sum())
+    if n_complete >= 2:
+        mean = (wc @ x0) / n_complete
+        centred = np.where(complete[:, None], x0 - mean, 0.0)
+        cov_complete = (centred * wc[:, None]).T @ centred / (n_complete - 1)
+    else:
+        cov_complete = np.full((k, k), np.nan)
+    return Moments(
+        cov=np.asarray(cov),
+        n=float(w[answered > 0].sum()),
+        cov_complete=np.asarray(cov_complete),
+        n_complete=n_complete,
+    )
 
 
 def _alpha_from_cov(cov: np.ndarray) -> float:
     k = cov.shape[0]
     if k < 2:
         return float("nan")
-    total = cov.sum()
-    return float(k / (k - 1) * (1 - np.trace(cov) / total))
+    return float(k / (k - 1) * (1 - np.trace(cov) / cov.sum()))
 
 
 def cronbach_alpha(
@@ -88,16 +180,10 @@ def cronbach_alpha(
     >>> round(alpha, 4), n
     (0.9485, 4)
     """
-    rows = ~np.isnan(x).all(axis=1)
-    x = x[rows]
+    stats_ = moments(np.asarray(x, dtype=float))
     if nan_policy == "listwise":
-        x = x[~np.isnan(x).any(axis=1)]
-        if len(x) < 2:
-            return float("nan"), len(x)
-        cov = np.cov(x, rowvar=False, ddof=1)
-    else:
-        cov = pairwise_cov(x)
-    return _alpha_from_cov(np.atleast_2d(cov)), len(x)
+        return _alpha_from_cov(stats_.cov_complete), int(stats_.n_complete)
+    return _alpha_from_cov(stats_.cov), int(stats_.n)
 
 
 def feldt_ci(alpha: float, n: int, k: int, level: float = 0.95) -> tuple[float, float]:
@@ -175,54 +261,61 @@ def reliability(
     3     sw        5   0.87
     """
     wide = to_wide(ratings, framework) if detect_shape(ratings) == "long" else ratings
-    if level == "item":
-        return _item_statistics(wide, framework)
     rows = []
     for domain in framework.domains:
-        x = item_matrix(wide, framework, domain)
-        alpha, n = cronbach_alpha(x, "pairwise")
-        alpha_lw, n_complete = cronbach_alpha(x, "listwise")
-        low, high = feldt_ci(alpha, n, x.shape[1], ci)
+        values, weights = response_patterns(wide, framework, domain)
+        stats_ = moments(values, weights)
+        k = len(domain.indicators)
+        if level == "item":
+            rows.extend(_item_rows(domain, values, weights, stats_))
+            continue
+        alpha = _alpha_from_cov(stats_.cov)
+        low, high = feldt_ci(alpha, int(stats_.n), k, ci)
         rows.append(
             {
                 "domain": domain.key,
                 "title": domain.title,
-                "n_items": x.shape[1],
-                "n": n,
+                "n_items": k,
+                "n": int(stats_.n),
                 "alpha": alpha,
                 "ci_low": low,
                 "ci_high": high,
-                "n_complete": n_complete,
-                "alpha_listwise": alpha_lw,
+                "n_complete": int(stats_.n_complete),
+                "alpha_listwise": _alpha_from_cov(stats_.cov_complete),
             }
         )
     return pd.DataFrame(rows)
 
 
-def _item_statistics(wide: pd.DataFrame, framework: Framework) -> pd.DataFrame:
+def _item_rows(
+    domain: Domain, values: np.ndarray, weights: np.ndarray, stats_: Moments
+) -> list[dict[str, object]]:
+    k = values.shape[1]
+    complete = ~np.isnan(values).any(axis=1)
     rows = []
-    for domain in framework.domains:
-        x = item_matrix(wide, framework, domain)
-        present = ~np.isnan(x).all(axis=1)
-        cov = pairwise_cov(x[present])
-        complete = x[~np.isnan(x).any(axis=1)]
-        k = x.shape[1]
-        for j, indicator in enumerate(domain.indicators):
-            keep = [i for i in range(k) if i != j]
-            if len(complete) > 2 and k > 1:
-                rest = complete[:, keep].sum(axis=1)
-                r = float(np.corrcoef(complete[:, j], rest)[0, 1])
-            else:
-                r = float("nan")
-            rows.append(
-                {
-                    "domain": domain.key,
-                    "indicator": indicator.key,
-                    "text": indicator.text,
-                    "reverse": indicator.reverse,
-                    "n_complete": len(complete),
-                    "item_rest_r": r,
-                    "alpha_if_deleted": _alpha_from_cov(cov[np.ix_(keep, keep)]),
-                }
-            )
-    return pd.DataFrame(rows)
+    for j, indicator in enumerate(domain.indicators):
+        keep = [i for i in range(k) if i != j]
+        r = float("nan")
+        if stats_.n_complete > 2 and k > 1:
+            item = values[complete, j]
+            rest = values[complete][:, keep].sum(axis=1)
+            r = float(_weighted_corr(item, rest, weights[complete]))
+        rows.append(
+            {
+                "domain": domain.key,
+                "indicator": indicator.key,
+                "text": indicator.text,
+                "reverse": indicator.reverse,
+                "n_complete": int(stats_.n_complete),
+                "item_rest_r": r,
+                "alpha_if_deleted": _alpha_from_cov(stats_.cov[np.ix_(keep, keep)]),
+            }
+        )
+    return rows
+
+
+def _weighted_corr(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> float:
+    total = w.sum()
+    dx = x - (w @ x) / total
+    dy = y - (w @ y) / total
+    return float((w @ (dx * dy)) / np.sqrt((w @ (dx * dx)) * (w @ (dy * dy))))
