@@ -313,7 +313,8 @@ def change(
         when = pd.to_datetime(scores[date]).to_numpy(dtype="datetime64[ns]")
         later = when[follow_rows] > when[base_rows]
         base_rows, follow_rows = base_rows[later], follow_rows[later]
-    ids = scores[person].to_numpy()[base_rows]
+    ids = scores[person].take(base_rows).array  # stays in its own (e.g. Arrow) dtype
+    measure_names = [d.key for d in framework.domains] + ["index"]
 
     measures: list[tuple[str, Domain | None]] = [(d.key, d) for d in framework.domains]
     measures.append(("index", None))
@@ -340,10 +341,14 @@ def change(
         pre, post = values[base_rows], values[follow_rows]
         rc = reliable_change(pre, post, r)
         bands = scores[f"{key}_band"]
+        measure = pd.Categorical.from_codes(
+            np.full(len(pre), measure_names.index(key)),
+            dtype=pd.CategoricalDtype(measure_names),
+        )
         table = pd.DataFrame(
             {
                 person: ids,
-                "measure": key,
+                "measure": measure,
                 "baseline": pre,
                 "follow_up": post,
                 "difference": rc["change"].to_numpy(),
