@@ -148,8 +148,9 @@ def agreement(
     rater, a, b
         The rater column and the two raters compared (differences are ``b - a``).
     policy
-        Disclosure control for the number of pairs (default :class:`DisclosurePolicy`);
-        statistics of a measure whose n is suppressed are suppressed too.
+        Disclosure control for the number of pairs (default
+        :class:`~wellbeing_framework.DisclosurePolicy`); statistics of a measure whose n is
+        suppressed are suppressed too.
 
     Returns
     -------

@@ -243,12 +243,13 @@ def change(
     Parameters
     ----------
     data
-        Ratings (wide or long; scored here) or a scores table from :func:`score`.
+        Ratings (wide or long; scored here) or a scores table from
+        :func:`~wellbeing_framework.score`.
     framework
         The framework.
     baseline, follow_up
         Which assessment of each person: ``"first"``, ``"last"``, a wave number or a date
-        (see :func:`~wellbeing_framework.cohort.select.one_per_person`).
+        (one per person).
     reliability
         Reliability for the reliable change index: one number, or one per measure
         (domain keys and ``"index"``). ``None``: Cronbach's alpha of the baseline ratings
@@ -256,7 +257,8 @@ def change(
     rater
         Keep only this rater's assessments (when there is a ``rater`` column).
     policy
-        Disclosure control for the published counts (default :class:`DisclosurePolicy`).
+        Disclosure control for the published counts (default
+        :class:`~wellbeing_framework.DisclosurePolicy`).
     n_boot, seed
         Bootstrap resamples and seed for the confidence interval of the mean change.
 

@@ -58,8 +58,9 @@ def compare_groups(
     by
         The grouping column.
     policy
-        Disclosure control (default :class:`DisclosurePolicy`): each group's n is published
-        through it, and every statistic of a group whose n is suppressed is suppressed.
+        Disclosure control (default :class:`~wellbeing_framework.DisclosurePolicy`): each
+        group's n is published through it, and every statistic of a group whose n is
+        suppressed is suppressed.
     level
         Confidence level.
 

@@ -29,7 +29,7 @@ def snapshot(
     Parameters
     ----------
     scores
-        A scores table from :func:`score`.
+        A scores table from :func:`~wellbeing_framework.score`.
     framework
         The framework scored against.
     wave
@@ -38,7 +38,7 @@ def snapshot(
     rater
         Keep only this rater's assessments (when there is a ``rater`` column).
     policy
-        Disclosure control for the counts (default :class:`DisclosurePolicy`).
+        Disclosure control for the counts (default :class:`~wellbeing_framework.DisclosurePolicy`).
 
     Returns
     -------
