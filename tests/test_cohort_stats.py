@@ -67,7 +67,7 @@ class TestReliability:
         """Pairwise and listwise alpha equal pingouin's to 1e-9; Feldt CI to 1e-3."""
         cohort = wf.make_cohort(400, waves=1, seed=11)
         ratings = cohort[cohort["rater"] == "self"]
-        table = wf.cohort.reliability(ratings, framework).set_index("domain")
+        table = wf.cohort.reliability(ratings, framework, policy=NONE).set_index("domain")
         for domain in framework.domains:
             items = ratings[[i.key for i in domain.indicators]].dropna(how="all")
             alpha, ci = pg.cronbach_alpha(items)
@@ -103,6 +103,15 @@ class TestReliability:
         complete = rb.dropna()
         r = complete["rb1"].corr(complete[["rb2", "rb3", "rb4"]].sum(axis=1))
         assert items.loc["rb1", "item_rest_r"] == pytest.approx(r, abs=1e-12)
+
+    def test_counts_through_policy(self, framework: wf.Framework) -> None:
+        """n is published rounded; a domain answered by fewer than 8 people is hidden."""
+        ratings = wf.make_cohort(203, waves=1, seed=15, practitioner_share=0)
+        table = wf.cohort.reliability(ratings, framework)
+        assert (table["n"] % 5 == 0).all()
+        tiny = wf.cohort.reliability(ratings.head(5), framework)
+        assert tiny["n"].isna().all()
+        assert tiny["alpha"].isna().all()
 
     def test_long_input(self, framework: wf.Framework) -> None:
         """Long ratings give the same table as wide."""

@@ -38,6 +38,11 @@ class DisclosurePolicy:
         Where a total is shown and exactly one cell was suppressed, suppress one more so
         the hidden value cannot be worked out by subtraction.
 
+    References
+    ----------
+    .. [1] NHS Digital. *Hospital Episode Statistics (HES) Analysis Guide*: small numbers
+       (1 to 7) are suppressed and other counts rounded to the nearest 5 before publication.
+
     Examples
     --------
     The default preset (NHS secondary-care style): counts 1-7 suppressed, the rest rounded to

@@ -9,6 +9,7 @@ import pandas as pd
 from attrs import frozen
 from scipy import stats
 
+from wellbeing_framework.cohort.disclosure import DisclosurePolicy
 from wellbeing_framework.framework import Domain, Framework
 from wellbeing_framework.shapes import detect_shape, to_wide
 
@@ -208,6 +209,7 @@ def reliability(
     *,
     level: Literal["domain", "item"] = "domain",
     ci: float = 0.95,
+    policy: DisclosurePolicy | None = None,
 ) -> pd.DataFrame:
     """Cronbach's alpha per domain, or item statistics, from indicator ratings.
 
@@ -223,6 +225,10 @@ def reliability(
         item-rest correlation and the alpha of its domain without it.
     ci
         Confidence level of the interval.
+    policy
+        Disclosure control for the published counts ``n`` and ``n_complete`` (default
+        :class:`~wellbeing_framework.DisclosurePolicy`); the statistics of a domain whose n is
+        suppressed are suppressed too. The statistics themselves use the exact counts.
 
     Returns
     -------
@@ -260,6 +266,7 @@ def reliability(
     2     ir        4   0.84
     3     sw        5   0.87
     """
+    policy = policy or DisclosurePolicy()
     wide = to_wide(ratings, framework) if detect_shape(ratings) == "long" else ratings
     rows = []
     for domain in framework.domains:
@@ -267,36 +274,51 @@ def reliability(
         stats_ = moments(values, weights)
         k = len(domain.indicators)
         if level == "item":
-            rows.extend(_item_rows(domain, values, weights, stats_))
+            rows.extend(_item_rows(domain, values, weights, stats_, policy))
             continue
         alpha = _alpha_from_cov(stats_.cov)
         low, high = feldt_ci(alpha, int(stats_.n), k, ci)
+        n_shown = policy.apply_total(stats_.n)
+        complete_shown = policy.apply_total(stats_.n_complete)
+        hidden = n_shown is None
         rows.append(
             {
                 "domain": domain.key,
                 "title": domain.title,
                 "n_items": k,
-                "n": int(stats_.n),
-                "alpha": alpha,
-                "ci_low": low,
-                "ci_high": high,
-                "n_complete": int(stats_.n_complete),
-                "alpha_listwise": _alpha_from_cov(stats_.cov_complete),
+                "n": n_shown,
+                "alpha": np.nan if hidden else alpha,
+                "ci_low": np.nan if hidden else low,
+                "ci_high": np.nan if hidden else high,
+                "n_complete": complete_shown,
+                "alpha_listwise": np.nan
+                if complete_shown is None
+                else _alpha_from_cov(stats_.cov_complete),
             }
         )
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    for column in ("n", "n_complete"):
+        if column in out:
+            out[column] = out[column].astype("Int64")
+    out.attrs["disclosure"] = policy.describe()
+    return out
 
 
 def _item_rows(
-    domain: Domain, values: np.ndarray, weights: np.ndarray, stats_: Moments
+    domain: Domain,
+    values: np.ndarray,
+    weights: np.ndarray,
+    stats_: Moments,
+    policy: DisclosurePolicy,
 ) -> list[dict[str, object]]:
     k = values.shape[1]
     complete = ~np.isnan(values).any(axis=1)
+    n_complete = policy.apply_total(stats_.n_complete)
     rows = []
     for j, indicator in enumerate(domain.indicators):
         keep = [i for i in range(k) if i != j]
         r = float("nan")
-        if stats_.n_complete > 2 and k > 1:
+        if n_complete is not None and stats_.n_complete > 2 and k > 1:
             item = values[complete, j]
             rest = values[complete][:, keep].sum(axis=1)
             r = float(_weighted_corr(item, rest, weights[complete]))
@@ -306,7 +328,7 @@ def _item_rows(
                 "indicator": indicator.key,
                 "text": indicator.text,
                 "reverse": indicator.reverse,
-                "n_complete": int(stats_.n_complete),
+                "n_complete": n_complete,
                 "item_rest_r": r,
                 "alpha_if_deleted": _alpha_from_cov(stats_.cov[np.ix_(keep, keep)]),
             }
