@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from wellbeing_framework import accessor as accessor  # registers df.wellbeing
 from wellbeing_framework import cohort as cohort
+from wellbeing_framework import plot as plot
 from wellbeing_framework.cohort.disclosure import DisclosurePolicy
 from wellbeing_framework.continuum import ContinuumRules, Placement, place_on_continuum
 from wellbeing_framework.exceptions import (
@@ -104,6 +105,7 @@ __all__ = [
     "load_vignettes",
     "make_cohort",
     "place_on_continuum",
+    "plot",
     "pseudonymise",
     "read_ratings",
     "score",

@@ -1,0 +1,96 @@
+"""One place for the look of every plot: palette, fonts, and the text description of a plot.
+
+Colours are the UK Government Analysis Function palette, chosen to be distinguishable with
+the common forms of colour-blindness. Information is never carried by colour alone: every
+plot also labels, hatches or marks what it shows.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import matplotlib as mpl
+from matplotlib.axes import Axes
+
+__all__ = [
+    "BAND_COLOURS",
+    "CATEGORICAL",
+    "DARK_GREY",
+    "MID_GREY",
+    "RC_COLOURS",
+    "describe",
+    "domain_colours",
+    "set_description",
+    "theme",
+]
+
+#: Analysis Function categorical palette (dark blue, turquoise, dark pink, orange, dark grey,
+#: light purple), in the recommended order.
+CATEGORICAL = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
+#: Sequential blues for ordered bands, lowest band lightest.
+BAND_COLOURS = ("#BFD8F0", "#6BACE6", "#2073BC", "#12436D")
+DARK_GREY = "#3D3D3D"
+MID_GREY = "#707070"
+LIGHT_GREY = "#D9D9D9"
+#: Reliable change categories: improved, no reliable change, deteriorated.
+RC_COLOURS = {"improved": "#12436D", "no reliable change": "#A0A0A0", "deteriorated": "#F46A25"}
+RC_MARKERS = {"improved": "^", "no reliable change": "o", "deteriorated": "v"}
+
+_RC: dict[str, Any] = {
+    "font.family": "sans-serif",
+    "font.sans-serif": ["Arial", "Helvetica", "DejaVu Sans", "sans-serif"],
+    "font.size": 10,
+    "axes.titlesize": 12,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 10,
+    "axes.edgecolor": DARK_GREY,
+    "axes.labelcolor": DARK_GREY,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "xtick.color": DARK_GREY,
+    "ytick.color": DARK_GREY,
+    "legend.frameon": False,
+    "figure.dpi": 100,
+    "savefig.dpi": 150,
+    "savefig.bbox": "tight",
+}
+
+_DESCRIPTIONS: weakref.WeakKeyDictionary[Axes, str] = weakref.WeakKeyDictionary()
+
+
+@contextmanager
+def theme() -> Iterator[None]:
+    """Temporarily apply the library's matplotlib settings (fonts, colours, spines)."""
+    with mpl.rc_context(_RC):  # type: ignore[arg-type]
+        yield
+
+
+def domain_colours(keys: Sequence[str]) -> dict[str, str]:
+    """A colour for each domain key, in order, from the categorical palette."""
+    return {k: CATEGORICAL[i % len(CATEGORICAL)] for i, k in enumerate(keys)}
+
+
+def set_description(ax: Axes, text: str) -> None:
+    """Attach a plain-text description (alt text) to an Axes."""
+    _DESCRIPTIONS[ax] = text
+
+
+def describe(ax: Axes) -> str:
+    """Return a one-paragraph text description of what a plot shows, for alt text.
+
+    Examples
+    --------
+    >>> import wellbeing_framework as wf
+    >>> fw = wf.load_framework()
+    >>> ax = wf.plot.quadrant(wf.score_one({k: 4 for k in fw.indicator_keys}, fw), fw)
+    >>> print(wf.plot.describe(ax).split(". ")[0])
+    Quadrant profile of social wellbeing
+    """
+    try:
+        return _DESCRIPTIONS[ax]
+    except KeyError:
+        msg = "this Axes was not drawn by wellbeing_framework.plot, so it has no description"
+        raise KeyError(msg) from None
