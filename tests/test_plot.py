@@ -158,12 +158,24 @@ class TestOtherPlots:
         assert overall.get_xdata()[0] == pytest.approx(index["overall"].iloc[0])
 
     def test_profile_grid(self, framework: wf.Framework, cohort_scores) -> None:
-        """One polar Axes per person, titled, each with its baseline outline."""
+        """Every person's wedges at their scores, labelled, with baseline outlines."""
         people = ["P0001", "P0002", "P0003", "P0004", "P0005", "P0006"]
         fig = wf.plot.profile_grid(cohort_scores, framework, people=people, ncols=4)
-        assert len(fig.axes) == 6
-        assert [ax.get_title() for ax in fig.axes] == people
-        assert all(by_gid(ax, "baseline:") for ax in fig.axes)
+        ax = fig.axes[0]
+        assert [t.get_text() for t in ax.texts] == people
+        last = cohort_scores[cohort_scores["rater"] == "self"].groupby("person_id").tail(1)
+        last = last.set_index("person_id")
+        for who in people:
+            for key in ["rb", "pm", "ir", "sw"]:
+                score = last.loc[who, key]
+                wedge = by_gid(ax, f"domain:{who}:{key}").get(f"domain:{who}:{key}")
+                if np.isnan(score):
+                    assert f"unscored:{who}:{key}" in by_gid(ax, "unscored:")
+                else:
+                    assert wedge.r == pytest.approx(radius_of(score))
+        assert len(by_gid(ax, "baseline:P0001:")) >= 3
+        labels = [t.get_text() for t in fig.legends[0].get_texts()]
+        assert labels[-1] == "baseline"
         with pytest.raises(KeyError, match="no assessment"):
             wf.plot.profile_grid(cohort_scores, framework, people=["nobody"])
 

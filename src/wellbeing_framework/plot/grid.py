@@ -1,4 +1,10 @@
-"""Small multiples of quadrant profiles (a figure-level function)."""
+"""Small multiples of quadrant profiles (a figure-level function).
+
+Many people at once would mean many polar Axes, which matplotlib builds and lays out slowly.
+Here every small profile is drawn as plain wedges on one shared Axes, in the same
+arrangement as :func:`~wellbeing_framework.plot.quadrant`, so a hundred people render in a
+second or two.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +14,16 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch, Wedge
 
 from wellbeing_framework.cohort.select import Which, choose_rows
 from wellbeing_framework.framework import Framework
-from wellbeing_framework.plot.quadrant import quadrant
+from wellbeing_framework.plot.quadrant import CENTRE_RADIUS, radius_of
+from wellbeing_framework.plot.style import DARK_GREY, domain_colours, set_description, theme
 
 __all__ = ["profile_grid"]
+
+_CELL_W, _CELL_H = 2.5, 2.7
 
 
 def profile_grid(
@@ -32,13 +42,14 @@ def profile_grid(
     Parameters
     ----------
     scores
-        A scores table (ratings kept as columns show the indicator sub-wedges).
+        A scores table.
     framework
         The framework.
     people
-        The person identifiers to show, in order.
+        The person identifiers to show, in order (their labels are shown: use pseudonyms
+        for anything that leaves a secure setting).
     baseline, latest
-        Which assessments to compare (see :func:`wellbeing_framework.cohort.snapshot`);
+        Which assessments to compare (``"first"``, ``"last"``, a wave number or a date);
         ``baseline=None`` draws no outline.
     ncols
         Profiles per row.
@@ -46,7 +57,9 @@ def profile_grid(
     Returns
     -------
     matplotlib.figure.Figure
-        One polar Axes per person, titled with the identifier given.
+        One Axes holding every profile: filled wedges (gid ``domain:<person>:<key>``),
+        dashed baseline outlines (``baseline:<person>:<key>``), hatched unscored domains
+        (``unscored:<person>:<key>``) and a key to the domains.
 
     Examples
     --------
@@ -54,8 +67,8 @@ def profile_grid(
     >>> fw = wf.load_framework()
     >>> scores = wf.score(wf.make_cohort(20, waves=2, seed=1), fw)
     >>> fig = wf.plot.profile_grid(scores, fw, people=["P0001", "P0002", "P0003"])
-    >>> len(fig.axes)
-    3
+    >>> [t.get_text() for t in fig.axes[0].texts][:3]
+    ['P0001', 'P0002', 'P0003']
     """
     chosen = list(people)
     if not chosen:
@@ -66,32 +79,100 @@ def profile_grid(
     if missing:
         msg = f"{len(missing)} of the people asked for have no assessment in the table"
         raise KeyError(msg)
-    last_rows = subset.iloc[choose_rows(subset, latest, person=person, rater=rater)]
-    last = last_rows.set_index(person)
-    first = None
+    last = subset.iloc[choose_rows(subset, latest, person=person, rater=rater)]
+    latest_rows = dict(zip(last[person], last.index, strict=True))
+    first_rows: dict[object, object] = {}
     if baseline is not None:
         first = subset.iloc[choose_rows(subset, baseline, person=person, rater=rater)]
-        first = first.set_index(person)
+        first_rows = dict(zip(first[person], first.index, strict=True))
+
     cols = min(ncols, len(chosen))
     rows = math.ceil(len(chosen) / cols)
-    fig, axes = plt.subplots(
-        rows,
-        cols,
-        figsize=(2.9 * cols, 3.1 * rows),
-        subplot_kw={"projection": "polar"},
-        squeeze=False,
+    domains = framework.domains
+    colours = domain_colours([d.key for d in domains])
+    quarter = 360 / len(domains)
+    with theme():
+        fig, ax = plt.subplots(figsize=(1.9 * cols + 0.4, 2.05 * rows + 0.9))
+        fills: list[Wedge] = []
+        outlines: list[Wedge] = []
+        for n, who in enumerate(chosen):
+            cx = (n % cols) * _CELL_W
+            cy = -(n // cols) * _CELL_H
+            now = scores.loc[latest_rows[who]]
+            before_label = first_rows.get(who)
+            before = (
+                None
+                if before_label is None or before_label == latest_rows[who]
+                else scores.loc[before_label]  # type: ignore[call-overload]
+            )
+            ax.text(cx, cy + 1.18, str(who), ha="center", va="bottom", fontsize=8)
+            ax.add_patch(
+                Wedge((cx, cy), CENTRE_RADIUS, 0, 360, facecolor="#DDE6EE", edgecolor="white")
+            )
+            for i, domain in enumerate(domains):
+                # matplotlib angles run anticlockwise from east; quarters run clockwise
+                # from the top left, as in the leaflet's quadrant
+                theta2 = 180 - i * quarter - 2
+                theta1 = theta2 - quarter + 4
+                score = now.get(domain.key)
+                if score is None or pd.isna(score):
+                    wedge = Wedge(
+                        (cx, cy),
+                        1.0,
+                        theta1,
+                        theta2,
+                        width=1 - CENTRE_RADIUS,
+                        fill=False,
+                        hatch="////",
+                        edgecolor=DARK_GREY,
+                        linewidth=0.5,
+                    )
+                    wedge.set_gid(f"unscored:{who}:{domain.key}")
+                    ax.add_patch(wedge)
+                    continue
+                r = radius_of(float(score))
+                wedge = Wedge(
+                    (cx, cy),
+                    r,
+                    theta1,
+                    theta2,
+                    width=r - CENTRE_RADIUS,
+                    facecolor=colours[domain.key],
+                    edgecolor=colours[domain.key],
+                    alpha=0.55,
+                )
+                wedge.set_gid(f"domain:{who}:{domain.key}")
+                fills.append(wedge)
+                if before is not None and pd.notna(before.get(domain.key)):
+                    rb = radius_of(float(before[domain.key]))
+                    outline = Wedge(
+                        (cx, cy),
+                        rb,
+                        theta1,
+                        theta2,
+                        width=rb - CENTRE_RADIUS,
+                        fill=False,
+                        edgecolor=DARK_GREY,
+                        linestyle="--",
+                        linewidth=0.8,
+                    )
+                    outline.set_gid(f"baseline:{who}:{domain.key}")
+                    outlines.append(outline)
+            ax.add_patch(Wedge((cx, cy), 1.0, 0, 360, fill=False, edgecolor="#D9D9D9", lw=0.5))
+        for patch in [*fills, *outlines]:
+            ax.add_patch(patch)
+        ax.set_xlim(-1.25, (cols - 1) * _CELL_W + 1.25)
+        ax.set_ylim(-(rows - 1) * _CELL_H - 1.25, 1.45)
+        ax.set_aspect("equal")
+        ax.axis("off")
+        handles = [Patch(color=colours[d.key], alpha=0.55, label=d.title) for d in domains]
+        handles.append(Patch(fill=False, edgecolor=DARK_GREY, linestyle="--", label="baseline"))
+        fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=8)
+        fig.subplots_adjust(left=0.01, right=0.99, top=0.99, bottom=0.9 / (2.05 * rows + 0.9))
+    set_description(
+        ax,
+        f"Small multiples of quadrant profiles for {len(chosen)} people, each filled outward "
+        "to the domain scores (top left Relationships and Belonging, then clockwise), with the "
+        "baseline as a dashed outline.",
     )
-    latest_rows = dict(last.iterrows())
-    first_rows = {} if first is None else dict(first.iterrows())
-    for ax, who in zip(axes.flat, chosen, strict=False):
-        now = latest_rows[who]
-        earlier = first_rows.get(who)
-        before = None if earlier is None or earlier.equals(now) else earlier
-        quadrant(now, framework, baseline=before, ax=ax, show_indicators=False)
-        ax.set_title(str(who), fontsize=9, pad=22)
-        for text in ax.texts:
-            text.set_fontsize(6)
-    for ax in list(axes.flat)[len(chosen) :]:
-        fig.delaxes(ax)
-    fig.tight_layout()
     return fig
