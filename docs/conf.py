@@ -17,6 +17,7 @@ extensions = [
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
     "sphinx.ext.viewcode",
+    "matplotlib.sphinxext.plot_directive",
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}
@@ -32,6 +33,12 @@ autodoc_member_order = "bysource"
 autosummary_generate = False
 numpydoc_show_class_members = False
 numpydoc_validation_checks: set[str] = set()
+
+plot_include_source = True
+plot_html_show_source_link = False
+plot_html_show_formats = False
+plot_formats = [("png", 110)]
+plot_pre_code = "import matplotlib\nmatplotlib.use('Agg')\nimport wellbeing_framework as wf\nfw = wf.load_framework()"
 
 nitpicky = True
 # Types from other libraries: there is no network to fetch their inventories while building.
