@@ -15,6 +15,7 @@ from __future__ import annotations
 from wellbeing_framework import accessor as accessor  # registers df.wellbeing
 from wellbeing_framework import cohort as cohort
 from wellbeing_framework import plot as plot
+from wellbeing_framework._version import __version__
 from wellbeing_framework.cohort.disclosure import DisclosurePolicy
 from wellbeing_framework.continuum import ContinuumRules, Placement, place_on_continuum
 from wellbeing_framework.exceptions import (
@@ -50,6 +51,7 @@ from wellbeing_framework.io import (
     write_table,
 )
 from wellbeing_framework.privacy import pseudonymise
+from wellbeing_framework.report import cohort_report, write_report
 from wellbeing_framework.scoring import (
     Band,
     FlagRule,
@@ -63,8 +65,6 @@ from wellbeing_framework.shapes import to_long, to_wide
 from wellbeing_framework.synthetic import make_cohort
 from wellbeing_framework.validation import ValidationReport, validate
 from wellbeing_framework.vignettes import load_vignettes
-
-__version__ = "0.1.0"
 
 __all__ = [
     "AdaptedFrom",
@@ -96,6 +96,7 @@ __all__ = [
     "__version__",
     "bundled_frameworks",
     "cohort",
+    "cohort_report",
     "default_rules",
     "dump_framework",
     "dump_rules",
@@ -113,5 +114,6 @@ __all__ = [
     "to_long",
     "to_wide",
     "validate",
+    "write_report",
     "write_table",
 ]

@@ -12,7 +12,7 @@ import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
-from wellbeing_framework import __version__
+from wellbeing_framework._version import __version__
 from wellbeing_framework.exceptions import FrameworkDefinitionError, WellbeingFrameworkError
 from wellbeing_framework.framework import Framework
 from wellbeing_framework.io import dump_framework, framework_json, load_framework
