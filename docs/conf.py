@@ -38,7 +38,12 @@ plot_include_source = True
 plot_html_show_source_link = False
 plot_html_show_formats = False
 plot_formats = [("png", 110)]
-plot_pre_code = "import matplotlib\nmatplotlib.use('Agg')\nimport wellbeing_framework as wf\nfw = wf.load_framework()"
+plot_pre_code = """
+import matplotlib
+matplotlib.use("Agg")
+import wellbeing_framework as wf
+fw = wf.load_framework()
+"""
 
 nitpicky = True
 # Types from other libraries: there is no network to fetch their inventories while building.
