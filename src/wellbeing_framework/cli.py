@@ -9,28 +9,60 @@ from __future__ import annotations
 import argparse
 import sys
 import textwrap
+import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 from wellbeing_framework._version import __version__
-from wellbeing_framework.exceptions import FrameworkDefinitionError, WellbeingFrameworkError
+from wellbeing_framework.cohort import DisclosurePolicy
+from wellbeing_framework.exceptions import (
+    DataFileError,
+    FrameworkDefinitionError,
+    ScoringError,
+    ValidationError,
+    WellbeingFrameworkError,
+)
 from wellbeing_framework.framework import Framework
-from wellbeing_framework.io import dump_framework, framework_json, load_framework
-from wellbeing_framework.scoring import score_one
+from wellbeing_framework.io import (
+    dump_framework,
+    framework_json,
+    load_framework,
+    load_rules,
+    read_ratings,
+    write_table,
+)
+from wellbeing_framework.scoring import ScoringRules, score, score_one
+from wellbeing_framework.validation import validate
 
-__all__ = ["main"]
+__all__ = ["build_parser", "framework_tour", "main", "worked_example"]
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+PROGRESS_ROWS = 100_000
 
 _DESCRIPTION = """\
 Score and analyse social wellbeing assessments against the Northern Ireland framework
 'Improving and Safeguarding Social Wellbeing'.
 
+Start with `wellbeing demo`: it makes a synthetic cohort, scores it and writes a report.
+Then score your own data with `wellbeing score`. Nothing is ever sent anywhere.
+
 examples:
-  wellbeing demo                          a tour of the framework and a worked example
-  wellbeing framework show                the bundled framework, domain by domain
-  wellbeing framework validate my.json    check an adapted framework file
-  wellbeing framework export -o fw.json   write the bundled framework to adapt it
+  wellbeing demo --out demo                      the whole job on synthetic data
+  wellbeing score ratings.csv -o scores.xlsx     score a file (CSV, XLSX or Parquet)
+  wellbeing score ratings.csv -o scores.csv --rejected problems.csv
+                                                 score the valid rows, keep the rest aside
+  wellbeing report ratings.csv -o report.html    the cohort report, safe to publish
+  wellbeing framework show                       the framework, domain by domain
+  wellbeing framework export -o my.json          a copy to adapt; then
+  wellbeing framework validate my.json           check the adaptation
+
+exit codes: 0 ok, 1 invalid data (nothing written), 2 usage error or unreadable file
 """
 
 
@@ -72,16 +104,11 @@ def framework_tour(fw: Framework) -> str:
     if fw.centre:
         lines += ["", "At the centre: " + " and ".join(c.title for c in fw.centre)]
     scale = fw.scale
-    lines += [
-        "",
-        f"Rating scale {scale.min}-{scale.max}"
-        + (f": {scale.question}" if scale.question else ""),
-    ]
+    question = f": {scale.question}" if scale.question else ""
+    lines += ["", f"Rating scale {scale.min}-{scale.max}{question}"]
     if scale.labels:
-        lines.append(
-            "  "
-            + ", ".join(f"{p} {lab}" for p, lab in zip(scale.points, scale.labels, strict=True))
-        )
+        pairs = zip(scale.points, scale.labels, strict=True)
+        lines.append("  " + ", ".join(f"{p} {lab}" for p, lab in pairs))
     if fw.continuum is not None:
         lines += ["", f"{fw.continuum.title} (empowering -> protecting)"]
         lines += [f"  {n}. {a.title}" for n, a in enumerate(fw.continuum.approaches, 1)]
@@ -104,11 +131,149 @@ def worked_example(fw: Framework) -> str:
     return "\n".join(lines)
 
 
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _framework(args: argparse.Namespace) -> Framework:
+    return load_framework(getattr(args, "framework", None))
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from wellbeing_framework import cohort, plot
+    from wellbeing_framework.continuum import place_on_continuum
+    from wellbeing_framework.report import write_report
+    from wellbeing_framework.synthetic import make_cohort
+
+    start = time.perf_counter()
     fw = load_framework()
-    print(framework_tour(fw))
-    print()
-    print(worked_example(fw))
+    out = Path(args.out)
+    figures = out / "figures"
+    figures.mkdir(parents=True, exist_ok=True)
+    print(f"{fw.title}: demonstration on a synthetic cohort (no real person's data).")
+    ratings = make_cohort(args.people, waves=3, seed=args.seed)
+    report = validate(ratings, fw)
+    print(
+        f"  {report.n_rows} assessments of {args.people} people over 3 waves: "
+        f"{report.n_valid} valid, {report.n_rejected} rejected"
+    )
+    scores = score(report.valid, fw)
+    placed = place_on_continuum(scores, fw)
+    write_table(placed.drop(columns=["reasons"]), out / "scores.csv")
+
+    result = cohort.change(report.valid, fw, seed=args.seed)
+    index = result.summary.set_index("measure").loc["index"]
+    snap = cohort.snapshot(scores, fw, "first")
+    first_person = str(scores["person_id"].iloc[0])
+    mine = scores[(scores["person_id"] == first_person) & (scores["rater"] == "self")]
+    drawings = {
+        "quadrant_example": plot.quadrant(
+            mine.iloc[-1], fw, baseline=mine.iloc[0], title=f"{first_person} (synthetic)"
+        ),
+        "snapshot": plot.snapshot(snap, title="Bands at the first assessment"),
+        "groups": plot.groups(
+            cohort.compare_groups(
+                scores[(scores["rater"] == "self") & (scores["wave"] == 3)], fw, by="client_group"
+            ),
+            title="Index at wave 3 by client group",
+        ),
+        "profiles": plot.profile_grid(
+            scores, fw, people=list(dict.fromkeys(scores["person_id"]))[:20]
+        ).axes[0],
+    }
+    for name, ax in drawings.items():
+        figure = cast("Figure", ax.figure)
+        for suffix in ("png", "svg"):
+            figure.savefig(figures / f"{name}.{suffix}", bbox_inches="tight")
+        plt.close(figure)
+    html = write_report(report.valid, out / "report.html", fw, seed=args.seed)
+
+    print(
+        f"  index at baseline {index['mean_baseline']:.1f}, latest {index['mean_follow_up']:.1f}: "
+        f"mean change {index['mean_change']:+.1f} "
+        f"(95% CI {index['ci_low']:+.1f} to {index['ci_high']:+.1f})"
+    )
+    print(
+        f"  reliable change in the index: {index['improved']} improved, "
+        f"{index['no_reliable_change']} no reliable change, {index['deteriorated']} "
+        "deteriorated (counts rounded to 5)"
+    )
+    flagged = int(scores["flag_safeguarding"].fillna(False).sum())
+    print(f"  safeguarding flags raised in {flagged} assessments")
+    print(f"Wrote {out / 'scores.csv'}, {len(drawings) * 2} figures in {figures}, and {html}")
+    print(f"Open {html} in a browser. Done in {time.perf_counter() - start:.1f} s.")
+    return EXIT_OK
+
+
+def _score_rows(data: pd.DataFrame, fw: Framework, rules: ScoringRules | None) -> pd.DataFrame:
+    """Score valid rows, in blocks with a progress bar when there are many."""
+    if len(data) <= PROGRESS_ROWS:
+        return score(data, fw, rules)
+    from tqdm import tqdm
+
+    parts = []
+    with tqdm(total=len(data), unit="rows", desc="scoring", file=sys.stderr) as bar:
+        for start in range(0, len(data), PROGRESS_ROWS):
+            block = data.iloc[start : start + PROGRESS_ROWS]
+            parts.append(score(block, fw, rules))
+            bar.update(len(block))
+    scores = pd.concat(parts)
+    scores.attrs = parts[0].attrs
+    return scores
+
+
+def _cmd_score(args: argparse.Namespace) -> int:
+    fw = _framework(args)
+    rules = load_rules(args.rules) if args.rules else None
+    if rules is not None:
+        rules.resolve(fw)
+    data = read_ratings(args.input)
+    report = validate(data, fw)
+    if not report.ok and args.rejected is None:
+        _say(f"{args.input}: invalid data; nothing written.")
+        _say(report.summary())
+        _say(
+            "Fix the rows above, or pass --rejected FILE to score the valid rows and keep "
+            "the others aside."
+        )
+        return EXIT_INVALID
+    scored = report.valid
+    if report.shape == "wide" and len(scored):
+        scores = _score_rows(scored, fw, rules)
+    elif len(scored):
+        scores = score(scored, fw, rules)
+    else:
+        scores = pd.DataFrame()
+    if len(scores):
+        write_table(scores, args.output)
+    if args.rejected is not None and report.n_rejected:
+        write_table(report.rejected, args.rejected)
+    print(f"rows in: {report.n_rows} = scored {report.n_valid} + rejected {report.n_rejected}")
+    if len(scores):
+        print(f"wrote {args.output}")
+    if args.rejected is not None and report.n_rejected:
+        print(f"wrote {args.rejected} (the rejected rows with their problems)")
+    return EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from wellbeing_framework.report import write_report
+
+    fw = _framework(args)
+    data = read_ratings(args.input)
+    report = validate(data, fw)
+    if not report.ok:
+        _say(f"{args.input}: invalid data; no report written.")
+        _say(report.summary())
+        return EXIT_INVALID
+    policy = DisclosurePolicy.preset(args.disclosure)
+    out = write_report(report.valid, args.output, fw, policy=policy)
+    print(f"wrote {out} ({policy.describe()})")
     return EXIT_OK
 
 
@@ -140,8 +305,50 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
-    demo = sub.add_parser("demo", help="a tour of the framework and a worked example")
+    demo = sub.add_parser(
+        "demo",
+        help="the whole job on a synthetic cohort: scores, figures and a report",
+        description="Make a synthetic cohort (made-up people), validate, score and place it "
+        "on the practice continuum, analyse change, and write scores.csv, figures (PNG and "
+        "SVG) and report.html.",
+    )
+    demo.add_argument("--out", default="wellbeing-demo", help="output folder")
+    demo.add_argument("--people", type=int, default=500, help="people in the cohort")
+    demo.add_argument("--seed", type=int, default=0, help="seed of the synthetic data")
     demo.set_defaults(func=_cmd_demo)
+
+    score_cmd = sub.add_parser(
+        "score",
+        help="score a ratings file (CSV, XLSX or Parquet)",
+        description="Validate and score a ratings file, wide (one column per indicator) or "
+        "long (indicator and rating columns). Invalid rows stop the run with a report (row, "
+        "column, problem; never an identifier) unless --rejected is given.",
+    )
+    score_cmd.add_argument("input", help="ratings file")
+    score_cmd.add_argument("-o", "--output", required=True, help="scores file to write")
+    score_cmd.add_argument("--framework", help="framework JSON file (default: the bundled one)")
+    score_cmd.add_argument("--rules", help="scoring rules JSON file")
+    score_cmd.add_argument(
+        "--rejected", help="score the valid rows and write the rejected ones here"
+    )
+    score_cmd.set_defaults(func=_cmd_score)
+
+    report_cmd = sub.add_parser(
+        "report",
+        help="write the HTML cohort report (self-contained, safe to publish)",
+        description="Write one self-contained HTML report: snapshot, change, groups, "
+        "continuum mix and reliability, every count through the disclosure policy.",
+    )
+    report_cmd.add_argument("input", help="ratings file")
+    report_cmd.add_argument("-o", "--output", required=True, help="HTML file to write")
+    report_cmd.add_argument("--framework", help="framework JSON file")
+    report_cmd.add_argument(
+        "--disclosure",
+        default="nhs",
+        choices=list(DisclosurePolicy.PRESETS),
+        help="disclosure control preset (default: nhs; 'none' only inside a secure setting)",
+    )
+    report_cmd.set_defaults(func=_cmd_report)
 
     framework = sub.add_parser(
         "framework",
@@ -163,15 +370,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         code: int = args.func(args)
-    except FrameworkDefinitionError as exc:
+    except ValidationError as exc:
         if args.debug:
             raise
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except (OSError, WellbeingFrameworkError) as exc:
+        _say(f"error: {exc}")
+        return EXIT_INVALID
+    except (
+        DataFileError,
+        FrameworkDefinitionError,
+        ScoringError,
+        OSError,
+        WellbeingFrameworkError,
+    ) as exc:
         if args.debug:
             raise
-        print(f"error: {exc}", file=sys.stderr)
+        _say(f"error: {exc}")
         return EXIT_USAGE
     return code
 

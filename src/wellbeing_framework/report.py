@@ -66,7 +66,7 @@ caption{text-align:left;font-weight:bold;padding:.3rem 0}
 figure{margin:1rem 0}figure img{max-width:100%;height:auto}
 figcaption{font-size:.85rem;color:#505a5f}
 .note{background:#f3f2f1;border-left:5px solid #12436D;padding:.6rem 1rem;font-size:.9rem}
-.small{font-size:.85rem;color:#505a5f}details{margin:.6rem 0}
+.small{font-size:.85rem;color:#505a5f}details{margin:.6rem 0}.scroll{overflow-x:auto}
 """
 
 
@@ -87,10 +87,15 @@ def _figure(ax: Axes) -> str:
 def _table(frame: pd.DataFrame, caption: str, *, digits: int = 2) -> str:
     shown = frame.copy()
     for column in shown.columns:
-        if pd.api.types.is_float_dtype(shown[column].dtype):
+        if pd.api.types.is_float_dtype(shown[column].dtype) and not str(
+            shown[column].dtype
+        ).startswith("Int"):
             shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:.{digits}f}")
     body = shown.to_html(index=False, na_rep="", escape=True, border=0)
-    return body.replace("<table>", f"<table><caption>{html.escape(caption)}</caption>", 1)
+    body = body.replace(
+        '<table class="dataframe">', f"<table><caption>{html.escape(caption)}</caption>", 1
+    )
+    return f'<div class="scroll">{body}</div>'
 
 
 def _change_bars(summary: pd.DataFrame, titles: dict[str, str]) -> Axes:
@@ -272,13 +277,15 @@ def cohort_report(
     rater = "self" if "rater" in scores and (scores["rater"] == "self").any() else None
     snap = snapshot(scores, framework, "first", policy=policy, rater=rater)
     snap_last = snapshot(scores, framework, "last", policy=policy, rater=rater)
+    first_index = snap[snap["measure"] == "index"].reset_index(drop=True)
+    last_index = snap_last[snap_last["measure"] == "index"].reset_index(drop=True)
     index_table = pd.DataFrame(
         {
-            "band": snap.loc[snap["measure"] == "index", "band"].to_numpy(),
-            "baseline count": snap.loc[snap["measure"] == "index", "count"].to_numpy(),
-            "baseline share": snap.loc[snap["measure"] == "index", "share"].to_numpy(),
-            "latest count": snap_last.loc[snap_last["measure"] == "index", "count"].to_numpy(),
-            "latest share": snap_last.loc[snap_last["measure"] == "index", "share"].to_numpy(),
+            "band": first_index["band"],
+            "baseline count": first_index["count"],
+            "baseline share": first_index["share"],
+            "latest count": last_index["count"],
+            "latest share": last_index["share"],
         }
     )
     sections.append(

@@ -1,0 +1,121 @@
+"""The HTML cohort report: parsed, and rendered headless where Chromium is installed."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+import wellbeing_framework as wf
+
+
+class Collector(HTMLParser):
+    """Collects tags, attributes and text of an HTML page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+@pytest.fixture(scope="module")
+def page(framework: wf.Framework) -> str:
+    return wf.cohort_report(wf.make_cohort(300, waves=3, seed=5), framework)
+
+
+def parse(page: str) -> Collector:
+    collector = Collector()
+    collector.feed(page)
+    return collector
+
+
+class TestReport:
+    def test_self_contained(self, page: str) -> None:
+        """No external request: no remote src/href, no script, CSS inline."""
+        parsed = parse(page)
+        for tag, attrs in parsed.tags:
+            assert tag != "script"
+            assert tag != "link"
+            for name in ("src", "href"):
+                value = attrs.get(name) or ""
+                assert not value.startswith(("http:", "https:", "//")), value
+        assert "<style>" in page
+
+    def test_sections(self, page: str) -> None:
+        """Overview, snapshot, change, groups, continuum, reliability and methods."""
+        headings = [
+            "Overview",
+            "Snapshot",
+            "Change over time",
+            "Groups and equity",
+            "Practice continuum",
+            "Reliability",
+            "Methods",
+        ]
+        text = " ".join(parse(page).text)
+        for heading in headings:
+            assert heading in text
+        assert "ni_social_wellbeing" in text
+        assert "1.0.0" in text
+        assert "min_answered" in page  # the rules are stated
+
+    def test_figures_embedded_with_alt_text(self, page: str) -> None:
+        """Every figure is an inline PNG with a real description as alt text."""
+        images = [attrs for tag, attrs in parse(page).tags if tag == "img"]
+        assert len(images) == 4
+        for attrs in images:
+            assert (attrs.get("src") or "").startswith("data:image/png;base64,")
+            assert len(attrs.get("alt") or "") > 40
+
+    def test_counts_disclosed(self, framework: wf.Framework) -> None:
+        """A small cohort: small counts do not appear; the policy is stated."""
+        page = wf.cohort_report(wf.make_cohort(12, waves=2, seed=6), framework)
+        assert "Counts of 1 to 7 are suppressed" in page
+        assert "People: 10" in page  # 12 people, rounded to the nearest 5
+
+    def test_no_identifiers(self, page: str) -> None:
+        """No person identifier appears in the report."""
+        assert "P0001" not in page
+        assert "P0100" not in page
+
+    def test_decision_support_disclaimer(self, page: str) -> None:
+        """The continuum section says it is decision support, not a decision."""
+        assert "not a decision" in page
+
+    @pytest.mark.skipif(shutil.which("chromium") is None, reason="Chromium is not installed")
+    def test_renders_headless(self, page: str, tmp_path: Path) -> None:
+        """Chromium renders the report offline to a screenshot."""
+        html = tmp_path / "report.html"
+        html.write_text(page, encoding="utf-8")
+        shot = tmp_path / "shot.png"
+        done = subprocess.run(
+            [
+                "chromium",
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={tmp_path / 'profile'}",
+                "--window-size=1200,2000",
+                f"--screenshot={shot}",
+                html.as_uri(),
+            ],
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr[-500:]
+        assert shot.stat().st_size > 10_000
