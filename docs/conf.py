@@ -25,8 +25,10 @@ exclude_patterns = ["_build", "**.ipynb_checkpoints"]
 myst_enable_extensions = ["dollarmath", "colon_fence", "deflist"]
 myst_heading_anchors = 3
 
-# Notebooks are executed by the test suite; the site renders them as committed.
-nb_execution_mode = "off"
+# Notebooks are committed without outputs; the site runs them to show their results.
+nb_execution_mode = "force"
+nb_execution_timeout = 300
+nb_execution_raise_on_error = True
 
 autodoc_typehints = "none"
 autodoc_member_order = "bysource"
