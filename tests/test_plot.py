@@ -191,3 +191,21 @@ class TestOtherPlots:
         wf.plot.quadrant(
             wf.score_one(dict.fromkeys(framework.indicator_keys, 3), framework), framework
         )
+
+
+class TestGivenAxes:
+    def test_cartesian_plots_use_given_axes(self, framework: wf.Framework, cohort_scores) -> None:
+        """snapshot, change, continuum and groups draw on the Axes given and return it."""
+        fig, axes = plt.subplots(2, 2)
+        snap = wf.cohort.snapshot(cohort_scores, framework)
+        result = wf.cohort.change(cohort_scores, framework, reliability=0.8)
+        placed = wf.place_on_continuum(cohort_scores, framework)
+        table = wf.cohort.compare_groups(
+            cohort_scores[cohort_scores["rater"] == "self"], framework, by="sex"
+        )
+        assert wf.plot.snapshot(snap, ax=axes[0, 0]) is axes[0, 0]
+        assert wf.plot.change(result, ax=axes[0, 1]) is axes[0, 1]
+        assert wf.plot.continuum(placed, framework, ax=axes[1, 0]) is axes[1, 0]
+        assert wf.plot.groups(table, ax=axes[1, 1]) is axes[1, 1]
+        assert len(fig.axes) == 4
+        assert all(ax.has_data() for ax in axes.flat)
