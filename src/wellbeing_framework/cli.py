@@ -7,6 +7,7 @@ never prints a traceback unless ``--debug`` is given.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import textwrap
 import time
@@ -227,11 +228,49 @@ def _score_rows(data: pd.DataFrame, fw: Framework, rules: ScoringRules | None) -
     return scores
 
 
+def _score_with_dask(args: argparse.Namespace, fw: Framework, rules: ScoringRules | None) -> int:
+    """Partitioned Parquet in, partitioned Parquet out, in bounded memory."""
+    try:
+        import dask.dataframe as dd
+    except ImportError:
+        _say('error: --engine dask needs Dask: pip install "wellbeing-framework[dask]"')
+        return EXIT_USAGE
+    from wellbeing_framework.scoring import provenance
+
+    source = Path(args.input)
+    if not source.exists():
+        raise DataFileError("no such file or folder", source.name)
+    try:
+        data = dd.read_parquet(str(source))
+    except Exception as exc:  # pyarrow and fsspec raise many kinds for an unreadable dataset
+        raise DataFileError(
+            f"not a readable Parquet dataset ({type(exc).__name__})", source.name
+        ) from None
+    report = validate(data, fw)
+    if not report.ok and args.rejected is None:
+        _say(f"{args.input}: invalid data; nothing written.")
+        _say(report.summary())
+        return EXIT_INVALID
+    resolved = (rules or ScoringRules()).resolve(fw)
+    from wellbeing_framework.dask_engine import score_valid_dask
+
+    scores = score_valid_dask(report.valid, fw, resolved)
+    metadata = {"wellbeing_framework": json.dumps(provenance(fw, resolved))}
+    scores.to_parquet(args.output, write_index=False, custom_metadata=metadata)
+    if args.rejected is not None and report.n_rejected:
+        write_table(report.rejected, args.rejected)
+    print(f"rows in: {report.n_rows} = scored {report.n_valid} + rejected {report.n_rejected}")
+    print(f"wrote {args.output} (partitioned Parquet)")
+    return EXIT_OK
+
+
 def _cmd_score(args: argparse.Namespace) -> int:
     fw = _framework(args)
     rules = load_rules(args.rules) if args.rules else None
     if rules is not None:
         rules.resolve(fw)
+    if args.engine == "dask":
+        return _score_with_dask(args, fw, rules)
     data = read_ratings(args.input)
     report = validate(data, fw)
     if not report.ok and args.rejected is None:
@@ -330,6 +369,13 @@ def build_parser() -> argparse.ArgumentParser:
     score_cmd.add_argument("--rules", help="scoring rules JSON file")
     score_cmd.add_argument(
         "--rejected", help="score the valid rows and write the rejected ones here"
+    )
+    score_cmd.add_argument(
+        "--engine",
+        choices=["pandas", "dask"],
+        default="pandas",
+        help="dask: INPUT and OUTPUT are partitioned Parquet folders, processed in bounded "
+        "memory (needs the [dask] extra)",
     )
     score_cmd.set_defaults(func=_cmd_score)
 

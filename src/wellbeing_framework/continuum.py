@@ -270,7 +270,11 @@ def place_on_continuum(
     Placed at least at Safeguarding: the safeguarding flag is raised
     ('Are safe from harm, abuse and exploitation' rated 1 (not at all)).
     """
+    from wellbeing_framework.dask_engine import is_dask, place_dask
+
     resolved = (rules or ContinuumRules()).resolve(framework)
+    if is_dask(scores):
+        return place_dask(scores, framework, resolved)  # type: ignore[no-any-return]
     if isinstance(scores, Profile):
         return _place_profile(scores, framework, resolved)
     return _place_table(scores, framework, resolved)

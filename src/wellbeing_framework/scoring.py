@@ -30,7 +30,7 @@ from attrs import field, frozen
 
 from wellbeing_framework.exceptions import ScoringError, ValidationError
 from wellbeing_framework.framework import Framework
-from wellbeing_framework.validation import check
+from wellbeing_framework.validation import Checked, check
 
 __all__ = [
     "DEFAULT_BANDS",
@@ -475,15 +475,24 @@ def score(
     >>> scores.loc[0, "sw_band"], bool(scores.loc[0, "flag_safeguarding"])
     ('managing', True)
     """
+    from wellbeing_framework.dask_engine import is_dask, score_dask
+
+    if is_dask(data):
+        return score_dask(data, framework, rules, person=person, date=date, rater=rater)  # type: ignore[no-any-return]
     resolved = (rules or ScoringRules()).resolve(framework)
     checked = check(data, framework, person=person, date=date, rater=rater)
+    return score_checked(checked, framework, resolved)
+
+
+def score_checked(checked: Checked, framework: Framework, rules: ScoringRules) -> pd.DataFrame:
+    """Score data that has been checked (internal): raise if any problem was found."""
     if checked.bad.any() or not checked.errors.empty:
         raise ValidationError(checked.report())
-    values = compute(checked.ratings, checked.keys, framework, resolved)
+    values = compute(checked.ratings, checked.keys, framework, rules)
     ids = checked.ids
     added = pd.DataFrame(values, index=ids.index)
     scores = pd.concat([ids, added], axis=1)
-    scores.attrs = {ATTRS_KEY: provenance(framework, resolved)}
+    scores.attrs = {ATTRS_KEY: provenance(framework, rules)}
     return scores
 
 

@@ -33,7 +33,6 @@ from wellbeing_framework.shapes import (
 __all__ = ["ValidationReport", "validate"]
 
 ERROR_COLUMNS = ("row", "column", "value", "problem")
-_TABLE = -1  # row number of a problem with the whole table
 _KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 
 
@@ -48,7 +47,8 @@ class ValidationReport:
     n_rows : int
         Rows in the input.
     valid : pandas.DataFrame
-        The input rows without problems, with their original index.
+        The input rows without problems, with their original index (for Dask input: a lazy
+        Dask DataFrame).
     rejected : pandas.DataFrame
         The input rows with problems, with their original index, plus a ``problems`` column
         (every problem of the row, joined by ``"; "``).
@@ -62,11 +62,12 @@ class ValidationReport:
 
     shape: Literal["wide", "long"]
     n_rows: int
-    valid: pd.DataFrame
+    valid: Any
     rejected: pd.DataFrame
     errors: pd.DataFrame
     framework_key: str
     framework_version: str
+    n_valid_rows: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -76,7 +77,7 @@ class ValidationReport:
     @property
     def n_valid(self) -> int:
         """Rows without problems."""
-        return len(self.valid)
+        return len(self.valid) if self.n_valid_rows is None else self.n_valid_rows
 
     @property
     def n_rejected(self) -> int:
@@ -261,6 +262,10 @@ def validate(
     not a number (expected a whole number from 1 to 5)
     a boolean, not a rating (expected a whole number from 1 to 5)
     """
+    from wellbeing_framework.dask_engine import is_dask, validate_dask
+
+    if is_dask(data):
+        return validate_dask(data, framework, person=person, date=date, rater=rater)
     return check(data, framework, person=person, date=date, rater=rater).report()
 
 
@@ -271,8 +276,13 @@ def check(
     person: str | None = "person_id",
     date: str | None = "assessment_date",
     rater: str | None = "rater",
+    duplicates: bool = True,
 ) -> Checked:
-    """Run every check and keep what scoring needs (internal; see :func:`validate`)."""
+    """Run every check and keep what scoring needs (internal; see :func:`validate`).
+
+    ``duplicates=False`` leaves out the search for the same assessment entered twice, for a
+    caller that searches across a whole dataset itself (the Dask engine).
+    """
     if not isinstance(data, pd.DataFrame):
         msg = f"ratings must be a pandas DataFrame, got {type(data).__name__}"
         raise TypeError(msg)
@@ -282,7 +292,9 @@ def check(
         problems.table("the table has no rows")
     if shape == "long":
         return _check_long(data, framework, problems, person=person, date=date, rater=rater)
-    return _check_wide(data, framework, problems, person=person, date=date, rater=rater)
+    return _check_wide(
+        data, framework, problems, person=person, date=date, rater=rater, duplicates=duplicates
+    )
 
 
 class _Problems:
@@ -327,6 +339,7 @@ class _Problems:
         errors["row"] = errors["row"].astype("Int64")
         errors["value"] = errors["value"].astype(object)
         errors["column"] = errors["column"].astype(object)
+        errors["problem"] = errors["problem"].astype(object)
         order = np.lexsort((errors.index.to_numpy(), errors["row"].fillna(-1).to_numpy()))
         return errors.iloc[order].reset_index(drop=True)
 
@@ -336,21 +349,24 @@ def _expected(framework: Framework) -> str:
     return f"expected a whole number from {scale.min} to {scale.max}"
 
 
-def rating_values(
-    values: pd.Series, framework: Framework
-) -> tuple[np.ndarray, list[tuple[np.ndarray, str, bool]]]:
-    """Read one column of ratings: floats (NaN when missing or invalid) and problem masks.
+Found = list[tuple[np.ndarray, str, np.ndarray | None]]
 
-    Each problem is ``(mask, text, show_value)``; ``show_value`` is False for text cells,
-    which are never copied into the errors table.
+
+def rating_values(values: pd.Series, framework: Framework) -> tuple[np.ndarray, Found]:
+    """Read one column of ratings: floats (NaN when missing or invalid) and its problems.
+
+    Each problem is ``(mask, text, shown)``: ``shown`` holds the value to report for each
+    masked cell (the number read, or the boolean), or is None for text cells, which are
+    never copied into the errors table.
     """
     expected = _expected(framework)
     lo, hi = framework.scale.min, framework.scale.max
-    problems: list[tuple[np.ndarray, str, bool]] = []
+    problems: Found = []
     dtype = values.dtype
     if pd.api.types.is_bool_dtype(dtype):
         present = values.notna().to_numpy()
-        problems.append((present, f"a boolean, not a rating ({expected})", True))
+        raw_values = values.to_numpy(dtype=object)
+        problems.append((present, f"a boolean, not a rating ({expected})", raw_values[present]))
         return np.full(len(values), np.nan), problems
     if pd.api.types.is_numeric_dtype(dtype):
         numbers = np.array(values.to_numpy(dtype=float, na_value=np.nan))
@@ -364,32 +380,33 @@ def rating_values(
         present = raw.notna().to_numpy() & ~blank
         not_number = present & np.isnan(numbers) & ~is_bool
         if is_bool.any():
-            problems.append((is_bool, f"a boolean, not a rating ({expected})", True))
+            shown = raw.to_numpy(dtype=object)[is_bool]
+            problems.append((is_bool, f"a boolean, not a rating ({expected})", shown))
         if not_number.any():
-            problems.append((not_number, f"not a number ({expected})", False))
+            problems.append((not_number, f"not a number ({expected})", None))
         numbers[is_bool] = np.nan
     finite = ~np.isnan(numbers)
     with np.errstate(invalid="ignore"):
         out_of_range = finite & ((numbers < lo) | (numbers > hi))
         off_scale = finite & ~out_of_range & (numbers != np.round(numbers))
     if out_of_range.any():
-        problems.append((out_of_range, f"out of range ({expected})", True))
+        shown = numbers[out_of_range].astype(object)
+        problems.append((out_of_range, f"out of range ({expected})", shown))
     if off_scale.any():
-        problems.append((off_scale, f"not on the scale ({expected})", True))
+        shown = numbers[off_scale].astype(object)
+        problems.append((off_scale, f"not on the scale ({expected})", shown))
     numbers[out_of_range | off_scale] = np.nan
     return numbers, problems
 
 
 def _add_rating_problems(
     problems: _Problems,
-    found: list[tuple[np.ndarray, str, bool]],
-    values: pd.Series,
+    found: Found,
     column: str,
     rows: np.ndarray | None = None,
 ) -> None:
-    for mask, text, show in found:
+    for mask, text, shown in found:
         where = np.flatnonzero(mask)
-        shown = values.to_numpy(dtype=object)[where] if show else None
         problems.rows(where if rows is None else rows[where], column, text, shown)
 
 
@@ -401,6 +418,7 @@ def _check_wide(
     person: str | None,
     date: str | None,
     rater: str | None,
+    duplicates: bool = True,
 ) -> Checked:
     keys = rating_keys(framework)
     present = [k for k in keys if k in data.columns]
@@ -429,11 +447,12 @@ def _check_wide(
         for k in present:
             if k not in numeric:
                 values, found = rating_values(data[k], framework)
-                _add_rating_problems(problems, found, data[k], k)
+                _add_rating_problems(problems, found, k)
                 ratings[:, keys.index(k)] = values
 
     parsed_date = _check_ids(data, problems, person=person, date=date)
-    _check_duplicates(data, parsed_date, problems, person=person, date=date, rater=rater)
+    if duplicates:
+        _check_duplicates(data, parsed_date, problems, person=person, date=date, rater=rater)
 
     errors = problems.frame()
     bad_rows = _bad_rows(errors, n)
@@ -470,7 +489,7 @@ def _numeric_block(
     for j in bad_columns:
         col = columns[j]
         values, found = rating_values(data[col], framework)
-        _add_rating_problems(problems, found, data[col], col)
+        _add_rating_problems(problems, found, col)
         block[:, j] = values
     return block
 
@@ -497,7 +516,7 @@ def _check_long(
         problems.rows(rows, INDICATOR_COL, texts)
 
     values, found = rating_values(data[RATING_COL], framework)
-    _add_rating_problems(problems, found, data[RATING_COL], RATING_COL)
+    _add_rating_problems(problems, found, RATING_COL)
 
     parsed_date = _check_ids(data, problems, person=person, date=date)
 
@@ -699,6 +718,10 @@ def _check_duplicates(
     first = by_group.transform("min").to_numpy()
     second = by_group.transform(lambda r: r.iloc[1]).to_numpy()
     other = np.where(rows == first, second, first)
+    problems.rows(rows, None, duplicate_texts(parts, other))
+
+
+def duplicate_texts(parts: Sequence[str], other: np.ndarray) -> list[str]:
+    """ "duplicate assessment: same person, date and rater as row 7", for each row."""
     what = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    texts = [f"duplicate assessment: same {what} as row {o}" for o in other]
-    problems.rows(rows, None, texts)
+    return [f"duplicate assessment: same {what} as row {o}" for o in other]

@@ -2,38 +2,70 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from wellbeing_framework.cohort.disclosure import DisclosurePolicy
+from wellbeing_framework.dask_engine import is_dask
 from wellbeing_framework.framework import Framework
 
-__all__ = ["compare_groups", "mean_ci", "welch_ci"]
+__all__ = ["compare_groups"]
 
 
-def mean_ci(x: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
-    """Mean and its t-based confidence interval."""
-    x = x[~np.isnan(x)]
-    n = len(x)
+def _moments(
+    scores: Any, by: str, measures: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Count, sum and sum of squares of each measure per group (pandas or Dask)."""
+    squared = scores[[by, *measures]].assign(**{m: scores[m] ** 2 for m in measures})
+    grouped = scores[[by, *measures]].groupby(by)
+    parts = (grouped.count(), grouped.sum(), squared.groupby(by).sum())
+    if is_dask(scores):
+        import dask
+
+        parts = dask.compute(*parts)
+    count, total, squares = parts
+    return count, total, squares
+
+
+def _mean_ci(n: int, s: float, q: float, level: float) -> tuple[float, float, float]:
+    if n == 0:
+        return float("nan"), float("nan"), float("nan")
+    mean = s / n
     if n < 2:
-        return (float(x.mean()) if n else float("nan")), float("nan"), float("nan")
-    mean = float(x.mean())
-    half = float(stats.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) / np.sqrt(n))
+        return mean, float("nan"), float("nan")
+    var = max((q - n * mean**2) / (n - 1), 0.0)
+    half = float(stats.t.ppf(0.5 + level / 2, n - 1) * np.sqrt(var / n))
     return mean, mean - half, mean + half
 
 
-def welch_ci(x: np.ndarray, y: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
-    """Difference of means ``mean(x) - mean(y)`` with a Welch confidence interval."""
-    x, y = x[~np.isnan(x)], y[~np.isnan(y)]
-    if len(x) < 2 or len(y) < 2:
+def _welch(
+    x: tuple[float, float, float], y: tuple[float, float, float], level: float
+) -> tuple[float, float, float]:
+    (nx, sx, qx), (ny, sy, qy) = x, y
+    if nx < 2 or ny < 2:
         return float("nan"), float("nan"), float("nan")
-    vx, vy = x.var(ddof=1) / len(x), y.var(ddof=1) / len(y)
+    mx, my = sx / nx, sy / ny
+    vx = max((qx - nx * mx**2) / (nx - 1), 0.0) / nx
+    vy = max((qy - ny * my**2) / (ny - 1), 0.0) / ny
     se = np.sqrt(vx + vy)
-    df = (vx + vy) ** 2 / (vx**2 / (len(x) - 1) + vy**2 / (len(y) - 1))
-    gap = float(x.mean() - y.mean())
+    df = (vx + vy) ** 2 / (vx**2 / (nx - 1) + vy**2 / (ny - 1))
+    gap = float(mx - my)
     half = float(stats.t.ppf(0.5 + level / 2, df) * se)
     return gap, gap - half, gap + half
+
+
+def _measure_order(measures: list[str]) -> Any:
+    rank = {m: i for i, m in enumerate(measures)}
+
+    def key(column: pd.Series) -> pd.Series:
+        if column.name == "measure":
+            return column.map(rank)
+        return column.astype(str)
+
+    return key
 
 
 def compare_groups(
@@ -96,24 +128,27 @@ def compare_groups(
         msg = f"no column {by!r} to group by"
         raise KeyError(msg)
     measures = [d.key for d in framework.domains] + ["index"]
+    count, total, squares = _moments(scores, by, measures)
     rows = []
-    groups = scores[by]
-    for group in sorted(groups.dropna().unique(), key=str):
-        inside = (groups == group).to_numpy()
-        for key in measures:
-            values = scores[key].to_numpy(dtype=float, na_value=np.nan)
-            x, rest = values[inside], values[~inside]
-            n = int((~np.isnan(x)).sum())
+    for key in measures:
+        n_all = float(count[key].sum())
+        s_all = float(total[key].sum())
+        q_all = float(squares[key].sum())
+        overall = s_all / n_all if n_all else np.nan
+        for group in sorted(count.index, key=str):
+            n = int(count.loc[group, key])
             n_shown = policy.apply_total(float(n))
-            overall = float(np.nanmean(values)) if (~np.isnan(values)).any() else np.nan
             row: dict[str, object] = {by: group, "measure": key, "n": n_shown, "overall": overall}
             if n_shown is None:
                 row |= dict.fromkeys(
                     ("mean", "ci_low", "ci_high", "gap", "gap_low", "gap_high"), np.nan
                 )
             else:
-                mean, low, high = mean_ci(x, level)
-                gap, gap_low, gap_high = welch_ci(x, rest, level)
+                s, q = float(total.loc[group, key]), float(squares.loc[group, key])
+                mean, low, high = _mean_ci(n, s, q, level)
+                gap, gap_low, gap_high = _welch(
+                    (n, s, q), (n_all - n, s_all - s, q_all - q), level
+                )
                 row |= {
                     "mean": mean,
                     "ci_low": low,
@@ -124,6 +159,8 @@ def compare_groups(
                 }
             rows.append(row)
     out = pd.DataFrame(rows)
+    out = out.sort_values([by, "measure"], key=_measure_order(measures), kind="stable")
+    out = out.reset_index(drop=True)
     out["n"] = out["n"].astype("Int64")
     order = [by, "measure", "n", "mean", "ci_low", "ci_high", "gap", "gap_low", "gap_high"]
     out = out[[*order, "overall"]]

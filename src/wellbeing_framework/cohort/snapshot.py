@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pandas as pd
 
 from wellbeing_framework.cohort.disclosure import DisclosurePolicy
-from wellbeing_framework.cohort.select import Which, one_per_person
+from wellbeing_framework.cohort.select import Which, dask_one_per_person, one_per_person
+from wellbeing_framework.dask_engine import is_dask
 from wellbeing_framework.framework import Framework
 
 __all__ = ["NOT_SCORED", "snapshot"]
@@ -63,19 +66,24 @@ def snapshot(
     34  not scored   <NA>   <NA>
     """
     policy = policy or DisclosurePolicy()
-    chosen = one_per_person(scores, wave, person=person, date=date, rater=rater)
     measures = [(d.key, d.title) for d in framework.domains]
-    measures += [(c.key, c.title) for c in framework.centre if f"{c.key}_band" in chosen]
+    measures += [(c.key, c.title) for c in framework.centre if f"{c.key}_band" in scores]
     measures.append(("index", "Index"))
+    columns = [f"{key}_band" for key, _ in measures]
+    if is_dask(scores):
+        chosen = dask_one_per_person(scores, wave, person=person, date=date, rater=rater)
+        import dask
+
+        codes = dask.compute(*[chosen[c].cat.codes.value_counts() for c in columns])
+    else:
+        chosen = one_per_person(scores, wave, person=person, date=date, rater=rater)
+        codes = tuple(chosen[c].cat.codes.value_counts() for c in columns)
     frames = []
-    for key, title in measures:
-        bands = chosen[f"{key}_band"]
-        labels = list(bands.cat.categories) if hasattr(bands, "cat") else sorted(bands.unique())
-        counts = (
-            bands.astype(object)
-            .where(bands.notna(), NOT_SCORED)
-            .value_counts()
-            .reindex([*labels, NOT_SCORED], fill_value=0)
+    for (key, title), column, counted in zip(measures, columns, codes, strict=True):
+        labels = list(cast("pd.CategoricalDtype", scores[column].dtype).categories)
+        counts = pd.Series(
+            [int(counted.get(i, 0)) for i in range(len(labels))] + [int(counted.get(-1, 0))],
+            index=[*labels, NOT_SCORED],
         )
         shown = policy.apply(counts, total=True)
         n = policy.apply_total(float(counts.sum()))

@@ -1,0 +1,239 @@
+"""The same validation, scoring and cohort summaries on Dask, for data beyond one machine.
+
+Install with ``pip install "wellbeing-framework[dask]"``. :func:`~wellbeing_framework.validate`,
+:func:`~wellbeing_framework.score`, :func:`~wellbeing_framework.place_on_continuum`,
+:func:`~wellbeing_framework.cohort.snapshot` and
+:func:`~wellbeing_framework.cohort.compare_groups` accept a ``dask.dataframe.DataFrame`` and
+come here. Wide data only (one row per assessment); convert long data with
+:func:`~wellbeing_framework.to_wide` per partition first.
+
+How it stays correct and bounded in memory:
+
+- validation runs partition by partition; only the problems come back, with row numbers
+  offset by the lengths of the partitions before, so they still identify the row;
+- the same assessment entered twice in different partitions is found from a 64-bit hash of
+  each row's identifying columns (8 bytes a row), gathered once;
+- scoring and placement are row by row, so they stay lazy (``map_partitions``);
+- cohort summaries are reductions (counts, sums) computed by Dask; only the final small
+  tables reach the disclosure policy.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from wellbeing_framework.exceptions import ValidationError
+from wellbeing_framework.framework import Framework
+from wellbeing_framework.validation import (
+    ValidationReport,
+    check,
+    duplicate_texts,
+    parse_dates,
+)
+
+if TYPE_CHECKING:
+    from wellbeing_framework.continuum import ContinuumRules
+    from wellbeing_framework.scoring import ScoringRules
+
+__all__ = ["is_dask", "place_dask", "score_dask", "score_valid_dask", "validate_dask"]
+
+
+def is_dask(data: object) -> bool:
+    """True for a Dask DataFrame (checked without importing Dask)."""
+    return type(data).__module__.startswith("dask") and hasattr(data, "map_partitions")
+
+
+def _key_hashes(
+    part: pd.DataFrame, person: str | None, date: str | None, rater: str | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: a hash of (person, date, wave, rater), and whether the row can be compared."""
+    if person is None or person not in part.columns:
+        return np.zeros(len(part), dtype=np.uint64), np.zeros(len(part), dtype=bool)
+    columns: dict[str, Any] = {"person": part[person].astype(str).to_numpy(dtype=object)}
+    usable = part[person].notna().to_numpy()
+    if date is not None and date in part.columns:
+        parsed = parse_dates(part[date])
+        columns["date"] = parsed.to_numpy(dtype="datetime64[ns]").view(np.int64)
+        usable = usable & parsed.notna().to_numpy()
+    for extra in ("wave", rater):
+        if extra is not None and extra in part.columns:
+            columns[extra] = part[extra].astype(str).to_numpy(dtype=object)
+    frame = pd.DataFrame(columns)
+    hashes = pd.util.hash_pandas_object(frame, index=False).to_numpy(dtype=np.uint64)
+    return hashes, usable
+
+
+def _key_parts(data: Any, person: str | None, date: str | None, rater: str | None) -> list[str]:
+    names = {"person": person, "date": date, "wave": "wave", "rater": rater}
+    return [p for p, column in names.items() if column is not None and column in data.columns]
+
+
+def _partition_pass(
+    part: pd.DataFrame,
+    offset: int,
+    framework: Framework,
+    person: str | None,
+    date: str | None,
+    rater: str | None,
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    checked = check(part, framework, person=person, date=date, rater=rater, duplicates=False)
+    errors: pd.DataFrame = checked.errors.copy()
+    errors["row"] = errors["row"] + offset
+    hashes, usable = _key_hashes(part, person, date, rater)
+    return errors, hashes, usable
+
+
+def validate_dask(
+    data: Any,
+    framework: Framework,
+    *,
+    person: str | None = "person_id",
+    date: str | None = "assessment_date",
+    rater: str | None = "rater",
+) -> ValidationReport:
+    """Validate a Dask DataFrame: problems gathered across partitions, rows kept lazy.
+
+    Returns a :class:`~wellbeing_framework.ValidationReport` whose ``valid`` is a lazy Dask
+    DataFrame, and whose ``rejected`` and ``errors`` are small pandas tables; row numbers are
+    positions in the whole dataset.
+    """
+    import dask
+
+    lengths = data.map_partitions(len).compute()
+    offsets = np.r_[0, np.cumsum(np.asarray(lengths))[:-1]].astype(np.int64)
+    parts = data.to_delayed()
+    passes = [
+        dask.delayed(_partition_pass)(p, int(o), framework, person, date, rater)
+        for p, o in zip(parts, offsets, strict=True)
+    ]
+    results = dask.compute(*passes)
+    errors = pd.concat([r[0] for r in results], ignore_index=True)
+    table_level = errors["row"].isna()
+    if table_level.any():  # every partition reports the same table problem: keep one
+        errors = pd.concat(
+            [errors[table_level].drop_duplicates(subset=["problem"]), errors[~table_level]],
+            ignore_index=True,
+        )
+    hashes = np.concatenate([r[1] for r in results]) if results else np.empty(0, np.uint64)
+    usable = np.concatenate([r[2] for r in results]) if results else np.empty(0, bool)
+    duplicated = pd.Series(hashes).duplicated(keep=False).to_numpy() & usable
+    if duplicated.any():
+        rows = np.flatnonzero(duplicated)
+        group = pd.factorize(hashes[rows])[0]
+        first = pd.Series(rows).groupby(group).transform("min").to_numpy()
+        second = pd.Series(rows).groupby(group).transform(lambda r: r.iloc[1]).to_numpy()
+        other = np.where(rows == first, second, first)
+        duplicates = pd.DataFrame(
+            {
+                "row": rows,
+                "column": None,
+                "value": pd.NA,
+                "problem": duplicate_texts(_key_parts(data, person, date, rater), other),
+            }
+        )
+        errors = pd.concat([errors, duplicates], ignore_index=True)
+    errors["row"] = errors["row"].astype("Int64")
+    for column in ("value", "column", "problem"):
+        errors[column] = errors[column].astype(object)
+    errors = errors.sort_values("row", kind="stable", na_position="first").reset_index(drop=True)
+    n_rows = int(np.sum(lengths))
+    if errors["row"].isna().any():
+        bad = np.arange(n_rows)
+    else:
+        bad = np.unique(errors["row"].to_numpy(dtype=np.int64))
+
+    def keep(part: pd.DataFrame, partition_info: dict[str, Any] | None = None) -> pd.DataFrame:
+        number = 0 if partition_info is None else partition_info["number"]
+        start = offsets[number]
+        local = bad[(bad >= start) & (bad < start + len(part))] - start
+        mask = np.ones(len(part), dtype=bool)
+        mask[local] = False
+        return part[mask]
+
+    def reject(part: pd.DataFrame, partition_info: dict[str, Any] | None = None) -> pd.DataFrame:
+        number = 0 if partition_info is None else partition_info["number"]
+        start = offsets[number]
+        local = bad[(bad >= start) & (bad < start + len(part))] - start
+        chosen: pd.DataFrame = part.iloc[local]
+        return chosen
+
+    valid = data.map_partitions(keep, meta=data._meta)
+    rejected = data.map_partitions(reject, meta=data._meta).compute()
+    if len(rejected):
+        per_row = errors.dropna(subset=["row"]).groupby("row")["problem"].agg("; ".join)
+        texts = per_row.reindex(bad).to_numpy(dtype=object)
+        table = errors.loc[errors["row"].isna(), "problem"]
+        if len(table):
+            prefix = "; ".join(table)
+            texts = np.array([prefix if pd.isna(t) else f"{prefix}; {t}" for t in texts])
+        rejected = rejected.assign(problems=texts)
+    else:
+        rejected = rejected.assign(problems=pd.Series(dtype=object))
+    return ValidationReport(
+        shape="wide",
+        n_rows=n_rows,
+        valid=valid,
+        rejected=rejected,
+        errors=errors,
+        framework_key=framework.key,
+        framework_version=framework.version,
+        n_valid_rows=n_rows - len(bad),
+    )
+
+
+def _meta_from(data: Any, fn: Any) -> pd.DataFrame:
+    """The empty result of ``fn`` on the first rows, as Dask's ``meta``."""
+    head = data.head(5, npartitions=-1)
+    empty: pd.DataFrame = fn(head).iloc[:0]
+    return empty
+
+
+def score_dask(
+    data: Any,
+    framework: Framework,
+    rules: ScoringRules | None,
+    *,
+    person: str | None,
+    date: str | None,
+    rater: str | None,
+) -> Any:
+    """Validate across partitions (raising on any invalid row), then score lazily."""
+    from wellbeing_framework.scoring import ScoringRules
+
+    report = validate_dask(data, framework, person=person, date=date, rater=rater)
+    if not report.ok:
+        raise ValidationError(report)
+    resolved = (rules or ScoringRules()).resolve(framework)
+    return score_valid_dask(data, framework, resolved, person=person, date=date)
+
+
+def score_valid_dask(
+    data: Any,
+    framework: Framework,
+    rules: ScoringRules,
+    *,
+    person: str | None = "person_id",
+    date: str | None = "assessment_date",
+) -> Any:
+    """Score rows already validated across the whole dataset, lazily, partition by partition."""
+    from wellbeing_framework.scoring import score_checked
+
+    def one(part: pd.DataFrame) -> pd.DataFrame:
+        # duplicates were checked across the whole dataset already
+        checked = check(part, framework, person=person, date=date, duplicates=False)
+        return score_checked(checked, framework, rules)
+
+    return data.map_partitions(one, meta=_meta_from(data, one))
+
+
+def place_dask(scores: Any, framework: Framework, rules: ContinuumRules | None) -> Any:
+    """Place every row lazily (placement is row by row)."""
+    from wellbeing_framework.continuum import place_on_continuum
+
+    def one(part: pd.DataFrame) -> pd.DataFrame:
+        return place_on_continuum(part, framework, rules)
+
+    return scores.map_partitions(one, meta=_meta_from(scores, one))
