@@ -290,7 +290,8 @@ def change(
     >>> result = wf.cohort.change(wf.make_cohort(400, waves=3, seed=2), fw)
     >>> result.summary["measure"].tolist()
     ['rb', 'pm', 'ir', 'sw', 'index']
-    >>> result.summary.loc[0, ["n", "improved", "no_reliable_change", "deteriorated"]].tolist()
+    >>> counts = result.summary.loc[0, ["n", "improved", "no_reliable_change", "deteriorated"]]
+    >>> [int(c) for c in counts]
     [400, 40, 350, 10]
     >>> print(result.note)  # doctest: +ELLIPSIS
     Baseline: first assessment; follow-up: last assessment; rater: self. Reliability: ...
