@@ -81,6 +81,7 @@ def snapshot(
     frames = []
     for (key, title), column, counted in zip(measures, columns, codes, strict=True):
         labels = list(cast("pd.CategoricalDtype", scores[column].dtype).categories)
+        counted = counted.groupby(level=0).sum()  # some Dask versions leave one row a part
         counts = pd.Series(
             [int(counted.get(i, 0)) for i in range(len(labels))] + [int(counted.get(-1, 0))],
             index=[*labels, NOT_SCORED],
