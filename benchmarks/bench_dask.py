@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-import pandas as pd
+import pyarrow.parquet as pq
 
 import wellbeing_framework as wf
 from wellbeing_framework.cli import main as wellbeing
@@ -48,6 +48,11 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=20_000_000)
     parser.add_argument("--folder", default="/tmp/wellbeing-bench")
     parser.add_argument("--make-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--scheduler",
+        choices=["threads", "synchronous"],
+        help="run one configuration in this process (default: both, each in a fresh process)",
+    )
     args = parser.parse_args()
     base = Path(args.folder)
     source, target = base / f"ratings-{args.rows}", base / "scores"
@@ -73,7 +78,26 @@ def main() -> None:
             ],
             check=True,
         )
-    rows = len(pd.read_parquet(source, columns=["wave"]))
+    if args.scheduler is None:  # each configuration in a fresh process: its own peak memory
+        for scheduler in ("threads", "synchronous"):
+            subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--rows",
+                    str(args.rows),
+                    "--folder",
+                    str(base),
+                    "--scheduler",
+                    scheduler,
+                ],
+                check=True,
+            )
+        return
+    import dask
+
+    dask.config.set(scheduler=args.scheduler)
+    rows = sum(pq.read_metadata(p).num_rows for p in source.glob("*.parquet"))
     marker = base / f"in-memory-{args.rows}.txt"
     in_memory = int(marker.read_text()) if marker.exists() else 0
     on_disk = sum(p.stat().st_size for p in source.glob("*.parquet"))
@@ -83,7 +107,7 @@ def main() -> None:
     code = wellbeing(["score", str(source), "-o", str(target), "--engine", "dask"])
     wall = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
-    print(f"exit code {code}")
+    print(f"[{args.scheduler} scheduler, exit code {code}]")
     print(f"{rows:,} assessments: {wall:.1f} s, {rows / wall:,.0f} assessments/s")
     print(
         f"peak resident memory {peak / 1024**2:.2f} GB (before the run {before / 1024**2:.2f} GB)"

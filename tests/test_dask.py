@@ -133,3 +133,21 @@ class TestDaskCommand:
         assert not target.exists()
         assert "row 10, column rb1: not a number" in capsys.readouterr().err
         assert main(["score", str(tmp_path / "none"), "-o", str(target), "--engine", "dask"]) == 2
+
+
+class TestBoundedMemory:
+    def test_meta_reads_only_the_first_partition(self, framework: wf.Framework, cohort) -> None:
+        """Building the lazy result reads one partition, never the whole dataset."""
+        from wellbeing_framework.dask_engine import score_valid_dask
+
+        first = cohort.iloc[:50]
+
+        def never() -> pd.DataFrame:
+            msg = "a later partition was read"
+            raise AssertionError(msg)
+
+        parts = [dask.delayed(lambda: first)(), dask.delayed(never)()]
+        data = dd.from_delayed(parts, meta=first.iloc[:0], verify_meta=False)
+        with dask.config.set(scheduler="synchronous"):
+            scores = score_valid_dask(data, framework, wf.ScoringRules().resolve(framework))
+        assert list(scores.columns[-3:]) == ["index_band", "n_answered", "flag_safeguarding"]

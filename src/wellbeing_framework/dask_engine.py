@@ -185,8 +185,14 @@ def validate_dask(
 
 
 def _meta_from(data: Any, fn: Any) -> pd.DataFrame:
-    """The empty result of ``fn`` on the first rows, as Dask's ``meta``."""
-    head = data.head(5, npartitions=-1)
+    """The empty result of ``fn`` on the first rows, as Dask's ``meta``.
+
+    Reads only the first partition (``npartitions=-1`` would read every partition: the
+    whole dataset in memory at once), and further ones only if it is empty.
+    """
+    head = data.head(5, npartitions=1, compute=True)
+    if head.empty:
+        head = data.head(5, npartitions=-1)
     empty: pd.DataFrame = fn(head).iloc[:0]
     return empty
 
