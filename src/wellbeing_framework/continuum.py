@@ -24,7 +24,8 @@ from attrs import field, frozen
 
 from wellbeing_framework.exceptions import ScoringError
 from wellbeing_framework.framework import Framework
-from wellbeing_framework.scoring import ATTRS_KEY, Profile
+from wellbeing_framework.profile import Profile
+from wellbeing_framework.scoring import ATTRS_KEY
 
 __all__ = ["ContinuumRules", "Placement", "place_on_continuum"]
 
@@ -308,7 +309,9 @@ def _place_table(
     flag_text: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     continuum = framework.continuum
-    assert continuum is not None  # resolve() checked it
+    if continuum is None:
+        msg = f"framework {framework.key!r} has no practice continuum to place cases on"
+        raise ScoringError(msg)
     approaches = list(continuum.approaches)
     keys = [a.key for a in approaches]
     centres = np.linspace(0.0, 1.0, len(approaches))

@@ -162,7 +162,6 @@ class Checked:
     ids: pd.DataFrame
     errors: pd.DataFrame
     bad: np.ndarray
-    assessment_of_row: np.ndarray | None
 
     def report(self) -> ValidationReport:
         """Build the public report (copies the valid and rejected rows)."""
@@ -466,7 +465,6 @@ def _check_wide(
         ids=ids,
         errors=errors,
         bad=bad_rows,
-        assessment_of_row=None,
     )
 
 
@@ -571,7 +569,6 @@ def _check_long(
         ids=ids,
         errors=errors,
         bad=bad_rows,
-        assessment_of_row=group,
     )
 
 
