@@ -25,14 +25,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from wellbeing_framework.checks import duplicate_texts, parse_dates
 from wellbeing_framework.exceptions import ValidationError
 from wellbeing_framework.framework import Framework
-from wellbeing_framework.validation import (
-    ValidationReport,
-    check,
-    duplicate_texts,
-    parse_dates,
-)
+from wellbeing_framework.validation import ValidationReport, check
 
 if TYPE_CHECKING:
     from wellbeing_framework.continuum import ContinuumRules

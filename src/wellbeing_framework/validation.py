@@ -11,16 +11,23 @@ Privacy: an error never shows a person identifier, a date or any free text from 
 
 from __future__ import annotations
 
-import difflib
 import html
-import re
-from collections.abc import Sequence
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 from attrs import frozen
 
+from wellbeing_framework.checks import (
+    Problems,
+    add_rating_problems,
+    check_duplicates,
+    check_ids,
+    misspelt_columns,
+    rating_values,
+    rows_with_problems,
+    unknown_indicator,
+)
 from wellbeing_framework.framework import Framework
 from wellbeing_framework.shapes import (
     INDICATOR_COL,
@@ -30,10 +37,7 @@ from wellbeing_framework.shapes import (
     rating_keys,
 )
 
-__all__ = ["ValidationReport", "validate"]
-
-ERROR_COLUMNS = ("row", "column", "value", "problem")
-_KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
+__all__ = ["Checked", "ValidationReport", "check", "validate"]
 
 
 @frozen(kw_only=True, eq=False)
@@ -286,7 +290,7 @@ def check(
         msg = f"ratings must be a pandas DataFrame, got {type(data).__name__}"
         raise TypeError(msg)
     shape = detect_shape(data)
-    problems = _Problems()
+    problems = Problems()
     if len(data) == 0:
         problems.table("the table has no rows")
     if shape == "long":
@@ -296,123 +300,10 @@ def check(
     )
 
 
-class _Problems:
-    """Collects problems as arrays, one block per check, and builds the errors table once."""
-
-    def __init__(self) -> None:
-        self.blocks: list[pd.DataFrame] = []
-
-    def table(self, problem: str, column: str | None = None) -> None:
-        self.blocks.append(
-            pd.DataFrame(
-                {"row": [pd.NA], "column": [column], "value": [pd.NA], "problem": [problem]}
-            )
-        )
-
-    def rows(
-        self,
-        rows: np.ndarray,
-        column: str | None,
-        problem: str | Sequence[str],
-        values: np.ndarray | None = None,
-    ) -> None:
-        if len(rows) == 0:
-            return
-        self.blocks.append(
-            pd.DataFrame(
-                {
-                    "row": rows,
-                    "column": column,
-                    "value": pd.NA if values is None else values,
-                    "problem": problem,
-                }
-            )
-        )
-
-    def frame(self) -> pd.DataFrame:
-        if not self.blocks:
-            empty = pd.DataFrame({c: pd.Series(dtype=object) for c in ERROR_COLUMNS})
-            empty["row"] = pd.Series(dtype="Int64")
-            return empty
-        errors = pd.concat(self.blocks, ignore_index=True)
-        errors["row"] = errors["row"].astype("Int64")
-        errors["value"] = errors["value"].astype(object)
-        errors["column"] = errors["column"].astype(object)
-        errors["problem"] = errors["problem"].astype(object)
-        order = np.lexsort((errors.index.to_numpy(), errors["row"].fillna(-1).to_numpy()))
-        return errors.iloc[order].reset_index(drop=True)
-
-
-def _expected(framework: Framework) -> str:
-    scale = framework.scale
-    return f"expected a whole number from {scale.min} to {scale.max}"
-
-
-Found = list[tuple[np.ndarray, str, np.ndarray | None]]
-
-
-def rating_values(values: pd.Series, framework: Framework) -> tuple[np.ndarray, Found]:
-    """Read one column of ratings: floats (NaN when missing or invalid) and its problems.
-
-    Each problem is ``(mask, text, shown)``: ``shown`` holds the value to report for each
-    masked cell (the number read, or the boolean), or is None for text cells, which are
-    never copied into the errors table.
-    """
-    expected = _expected(framework)
-    lo, hi = framework.scale.min, framework.scale.max
-    problems: Found = []
-    dtype = values.dtype
-    if pd.api.types.is_bool_dtype(dtype):
-        present = values.notna().to_numpy()
-        raw_values = values.to_numpy(dtype=object)
-        problems.append((present, f"a boolean, not a rating ({expected})", raw_values[present]))
-        return np.full(len(values), np.nan), problems
-    if pd.api.types.is_numeric_dtype(dtype):
-        numbers = np.array(values.to_numpy(dtype=float, na_value=np.nan))
-    else:
-        raw = values.astype(object)
-        is_bool = raw.map(lambda v: isinstance(v, bool | np.bool_)).to_numpy(dtype=bool)
-        text = raw.map(lambda v: v.strip() if isinstance(v, str) else v)
-        blank = text.map(lambda v: isinstance(v, str) and v == "").to_numpy(dtype=bool)
-        coerced = pd.to_numeric(text.where(~(is_bool | blank)), errors="coerce")
-        numbers = np.array(coerced.to_numpy(dtype=float, na_value=np.nan))
-        present = raw.notna().to_numpy() & ~blank
-        not_number = present & np.isnan(numbers) & ~is_bool
-        if is_bool.any():
-            shown = raw.to_numpy(dtype=object)[is_bool]
-            problems.append((is_bool, f"a boolean, not a rating ({expected})", shown))
-        if not_number.any():
-            problems.append((not_number, f"not a number ({expected})", None))
-        numbers[is_bool] = np.nan
-    finite = ~np.isnan(numbers)
-    with np.errstate(invalid="ignore"):
-        out_of_range = finite & ((numbers < lo) | (numbers > hi))
-        off_scale = finite & ~out_of_range & (numbers != np.round(numbers))
-    if out_of_range.any():
-        shown = numbers[out_of_range].astype(object)
-        problems.append((out_of_range, f"out of range ({expected})", shown))
-    if off_scale.any():
-        shown = numbers[off_scale].astype(object)
-        problems.append((off_scale, f"not on the scale ({expected})", shown))
-    numbers[out_of_range | off_scale] = np.nan
-    return numbers, problems
-
-
-def _add_rating_problems(
-    problems: _Problems,
-    found: Found,
-    column: str,
-    rows: np.ndarray | None = None,
-) -> None:
-    for mask, text, shown in found:
-        where = np.flatnonzero(mask)
-        problems.rows(where if rows is None else rows[where], column, text, shown)
-
-
 def _check_wide(
     data: pd.DataFrame,
     framework: Framework,
-    problems: _Problems,
+    problems: Problems,
     *,
     person: str | None,
     date: str | None,
@@ -428,7 +319,7 @@ def _check_wide(
             f"no indicator columns found (expected columns named by indicator key: {sample}, "
             "...; or long data with 'indicator' and 'rating' columns)"
         )
-    _misspelt_columns(data.columns, keys, problems)
+    misspelt_columns(data.columns, keys, problems)
 
     numeric = [
         k
@@ -446,15 +337,15 @@ def _check_wide(
         for k in present:
             if k not in numeric:
                 values, found = rating_values(data[k], framework)
-                _add_rating_problems(problems, found, k)
+                add_rating_problems(problems, found, k)
                 ratings[:, keys.index(k)] = values
 
-    parsed_date = _check_ids(data, problems, person=person, date=date)
+    parsed_date = check_ids(data, problems, person=person, date=date)
     if duplicates:
-        _check_duplicates(data, parsed_date, problems, person=person, date=date, rater=rater)
+        check_duplicates(data, parsed_date, problems, person=person, date=date, rater=rater)
 
     errors = problems.frame()
-    bad_rows = _bad_rows(errors, n)
+    bad_rows = rows_with_problems(errors, n)
     ids = data[[c for c in data.columns if c not in keys]]
     return Checked(
         framework=framework,
@@ -469,7 +360,7 @@ def _check_wide(
 
 
 def _numeric_block(
-    data: pd.DataFrame, columns: list[str], framework: Framework, problems: _Problems
+    data: pd.DataFrame, columns: list[str], framework: Framework, problems: Problems
 ) -> np.ndarray:
     """Check numeric rating columns in one pass; return them as floats (NaN if invalid)."""
     block = data[columns].to_numpy(dtype=float, na_value=np.nan)
@@ -487,7 +378,7 @@ def _numeric_block(
     for j in bad_columns:
         col = columns[j]
         values, found = rating_values(data[col], framework)
-        _add_rating_problems(problems, found, col)
+        add_rating_problems(problems, found, col)
         block[:, j] = values
     return block
 
@@ -495,7 +386,7 @@ def _numeric_block(
 def _check_long(
     data: pd.DataFrame,
     framework: Framework,
-    problems: _Problems,
+    problems: Problems,
     *,
     person: str | None,
     date: str | None,
@@ -510,13 +401,13 @@ def _check_long(
     unknown = (codes < 0) & ~missing_key
     if unknown.any():
         rows = np.flatnonzero(unknown)
-        texts = [_unknown_indicator(v, keys) for v in indicator.to_numpy(dtype=object)[rows]]
+        texts = [unknown_indicator(v, keys) for v in indicator.to_numpy(dtype=object)[rows]]
         problems.rows(rows, INDICATOR_COL, texts)
 
     values, found = rating_values(data[RATING_COL], framework)
-    _add_rating_problems(problems, found, RATING_COL)
+    add_rating_problems(problems, found, RATING_COL)
 
-    parsed_date = _check_ids(data, problems, person=person, date=date)
+    parsed_date = check_ids(data, problems, person=person, date=date)
 
     group, id_cols = assessment_groups(data)
     n_groups = int(group.max()) + 1 if n else 0
@@ -532,8 +423,8 @@ def _check_long(
     _, first = np.unique(group, return_index=True)
     ids = data[id_cols].iloc[first].reset_index(drop=True)
     first_dates = None if parsed_date is None else parsed_date.iloc[first].reset_index(drop=True)
-    dup = _Problems()
-    _check_duplicates(ids, first_dates, dup, person=person, date=date, rater=rater)
+    dup = Problems()
+    check_duplicates(ids, first_dates, dup, person=person, date=date, rater=rater)
     for block in dup.blocks:  # map assessment-level duplicates back to every long row
         flagged = np.isin(group, block["row"].to_numpy(dtype=np.intp))
         firsts = dict(zip(block["row"], block["problem"], strict=True))
@@ -545,7 +436,7 @@ def _check_long(
     ratings[group[ok_cells], codes[ok_cells]] = values[ok_cells]
 
     errors = problems.frame()
-    bad_rows = _bad_rows(errors, n)
+    bad_rows = rows_with_problems(errors, n)
     if bad_rows.any():  # a problem anywhere in an assessment rejects all of its rows
         bad_groups = np.unique(group[bad_rows])
         spread = np.isin(group, bad_groups) & ~bad_rows
@@ -559,7 +450,7 @@ def _check_long(
             ]
             problems.rows(rows, None, texts)
             errors = problems.frame()
-            bad_rows = _bad_rows(errors, n)
+            bad_rows = rows_with_problems(errors, n)
     return Checked(
         framework=framework,
         shape="long",
@@ -570,155 +461,3 @@ def _check_long(
         errors=errors,
         bad=bad_rows,
     )
-
-
-def _bad_rows(errors: pd.DataFrame, n: int) -> np.ndarray:
-    bad = np.zeros(n, dtype=bool)
-    if errors.empty:
-        return bad
-    if errors["row"].isna().any():
-        bad[:] = True
-        return bad
-    bad[errors["row"].to_numpy(dtype=np.intp)] = True
-    return bad
-
-
-def _unknown_indicator(value: Any, keys: Sequence[str]) -> str:
-    if not isinstance(value, str) or not _KEY_PATTERN.match(value):
-        return "unknown indicator key (not a key of this framework)"
-    close = difflib.get_close_matches(value, list(keys), n=1, cutoff=0.6)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    return f"unknown indicator {value!r}{hint}"
-
-
-def _normalise(name: str) -> str:
-    return re.sub(r"[\s_\-.]", "", name).lower()
-
-
-def _misspelt_columns(columns: pd.Index, keys: Sequence[str], problems: _Problems) -> None:
-    missing = [k for k in keys if k not in columns]
-    if not missing:
-        return
-    by_norm = {_normalise(k): k for k in missing}
-    for col in columns:
-        if not isinstance(col, str) or col in keys:
-            continue
-        match = by_norm.get(_normalise(col))
-        if match is None:
-            close = difflib.get_close_matches(col, missing, n=1, cutoff=0.8)
-            match = close[0] if close else None
-        if match is not None:
-            problems.table(
-                f"column {col!r} looks like a misspelt indicator; did you mean {match!r}?",
-                column=col,
-            )
-
-
-def parse_dates(values: pd.Series) -> pd.Series:
-    """Parse assessment dates: datetimes as they are, text as ISO or UK day-first dates."""
-    if pd.api.types.is_datetime64_any_dtype(values.dtype):
-        return values
-    text = values.astype(object).map(lambda v: v.strip() if isinstance(v, str) else v)
-    iso = pd.to_datetime(text, format="ISO8601", errors="coerce")
-    todo = iso.isna() & text.notna()
-    if todo.any():
-        uk = pd.to_datetime(text[todo], format="%d/%m/%Y", errors="coerce")
-        iso = iso.where(~todo, uk)
-    return iso
-
-
-def _check_ids(
-    data: pd.DataFrame, problems: _Problems, *, person: str | None, date: str | None
-) -> pd.Series | None:
-    if person is not None:
-        if person not in data.columns:
-            problems.table(
-                f"no {person!r} column (pass person=None if the data have no person identifier)",
-                column=person,
-            )
-        else:
-            missing = _blank(data[person])
-            problems.rows(np.flatnonzero(missing), person, f"missing {person}")
-    if date is None or date not in data.columns:
-        return None
-    parsed = parse_dates(data[date])
-    raw_missing = _blank(data[date])
-    unparsed = parsed.isna().to_numpy() & ~raw_missing
-    problems.rows(np.flatnonzero(raw_missing), date, "missing assessment date")
-    problems.rows(np.flatnonzero(unparsed), date, "not a date (expected YYYY-MM-DD or DD/MM/YYYY)")
-    return parsed
-
-
-def _blank(values: pd.Series) -> np.ndarray:
-    """Missing values, and text that is empty or only spaces."""
-    missing = values.isna().to_numpy(dtype=bool)
-    dtype = values.dtype
-    if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
-        empty = values.str.strip().eq("").to_numpy(dtype=bool, na_value=False)
-        return np.logical_or(missing, empty)
-    if pd.api.types.is_object_dtype(dtype):
-        blank = values.map(lambda v: isinstance(v, str) and not v.strip())
-        result: np.ndarray = np.logical_or(missing, np.asarray(blank, dtype=bool))
-        return result
-    return missing
-
-
-def _codes(values: pd.Series) -> np.ndarray:
-    """Integer codes equal exactly where the values are equal (missing: -1)."""
-    if pd.api.types.is_datetime64_any_dtype(values.dtype):
-        return pd.factorize(values.to_numpy(dtype="datetime64[ns]").view("i8"))[0]
-    return pd.factorize(values)[0]
-
-
-def _combine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """One code per distinct pair (a, b), without overflow."""
-    width = int(b.max()) + 2 if len(b) else 1
-    if int(a.max(initial=0)) + 1 < np.iinfo(np.int64).max // width:
-        return (a.astype(np.int64) + 1) * width + (b.astype(np.int64) + 1)
-    return pd.factorize(pd.MultiIndex.from_arrays([a, b]))[0]
-
-
-def _check_duplicates(
-    data: pd.DataFrame,
-    parsed_date: pd.Series | None,
-    problems: _Problems,
-    *,
-    person: str | None,
-    date: str | None,
-    rater: str | None,
-) -> None:
-    if person is None or person not in data.columns:
-        return
-    # Factorise each part once and combine the integer codes: hashing one int64 column is
-    # far cheaper than hashing a frame of strings and dates.
-    person_codes = _codes(data[person])
-    key = person_codes.astype(np.int64)
-    usable = person_codes >= 0
-    parts = ["person"]
-    if parsed_date is not None:
-        date_codes = _codes(parsed_date)
-        key = _combine(key, date_codes)
-        usable = usable & (date_codes >= 0)
-        parts.append("date")
-    if "wave" in data.columns:
-        key = _combine(key, _codes(data["wave"]))
-        parts.append("wave")
-    if rater is not None and rater in data.columns:
-        key = _combine(key, _codes(data[rater]))
-        parts.append("rater")
-    dup = pd.Series(key).duplicated(keep=False).to_numpy(dtype=bool) & usable
-    if not dup.any():
-        return
-    rows = np.flatnonzero(dup)  # ascending
-    group = pd.factorize(key[rows])[0]
-    by_group = pd.Series(rows).groupby(group)
-    first = by_group.transform("min").to_numpy()
-    second = by_group.transform(lambda r: r.iloc[1]).to_numpy()
-    other = np.where(rows == first, second, first)
-    problems.rows(rows, None, duplicate_texts(parts, other))
-
-
-def duplicate_texts(parts: Sequence[str], other: np.ndarray) -> list[str]:
-    """ "duplicate assessment: same person, date and rater as row 7", for each row."""
-    what = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return [f"duplicate assessment: same {what} as row {o}" for o in other]
