@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import argparse
 import math
-import time
 import tracemalloc
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+from common import best_of
 
 import wellbeing_framework as wf
 
@@ -39,15 +39,6 @@ def make_wide(n: int, fw: wf.Framework, seed: int = 0, int_ids: bool = False) ->
     )
     data.insert(2, "rater", np.where(rng.random(n) < 0.5, "self", "practitioner"))
     return data
-
-
-def best_of(fn: Callable[[], object], repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def peak_extra(fn: Callable[[], object]) -> int:
