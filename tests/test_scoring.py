@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -527,3 +529,81 @@ class TestProperties:
         assert set(report.valid.index).isdisjoint(report.rejected.index)
         bad_rows = {r for r, _c, _v in junk if r < len(data)}
         assert set(report.rejected.index) == bad_rows
+
+
+def _exact_band(value: Fraction) -> str:
+    """The default band of an exact score."""
+    for label, upper in (("high need", 25), ("some need", 50), ("managing", 75)):
+        if value < upper:
+            return label
+    return "thriving"
+
+
+def _exact_domain(ratings: tuple[float, ...], lo: int, hi: int) -> Fraction | None:
+    answered = [int(r) for r in ratings if not math.isnan(r)]
+    if 2 * len(answered) < len(ratings):
+        return None
+    return Fraction(sum(answered) - lo * len(answered), len(answered) * (hi - lo)) * 100
+
+
+class TestExactBands:
+    def test_true_fifty_index_is_managing(self, framework: wf.Framework) -> None:
+        """An index of exactly 50 whose float sum falls short of 50 is still 'managing'."""
+        # rb 50, pm 33.3, ir 91.7, sw 25: a sum that floats to 199.99999999999997
+        row = {
+            "person_id": "p",
+            "rb1": 2,
+            "rb2": 2,
+            "rb4": 5,
+            "pm3": 1,
+            "pm4": 1,
+            "pm5": 4,
+            "ir1": 3,
+            "ir2": 5,
+            "ir3": 5,
+            "sw2": 4,
+            "sw3": 3,
+            "sw5": 1,
+        }
+        scores = wf.score(pd.DataFrame([row]), framework)
+        assert scores.loc[0, "index"] == pytest.approx(50.0, abs=1e-12)
+        assert scores.loc[0, "index_band"] == "managing"
+
+    @pytest.mark.parametrize("domain", ["rb", "pm"])
+    def test_every_combination_of_a_domain(self, framework: wf.Framework, domain: str) -> None:
+        """Every answer pattern of a domain (missing included) gets the band of its exact score."""
+        keys = [i.key for i in framework.domain(domain).indicators]
+        combos = list(itertools.product([np.nan, 1, 2, 3, 4, 5], repeat=len(keys)))
+        data = pd.DataFrame(combos, columns=keys)
+        data.insert(0, "person_id", np.arange(len(data)))
+        scores = wf.score(data, framework)
+        for combo, value, band in zip(
+            combos, scores[domain], scores[f"{domain}_band"], strict=True
+        ):
+            exact = _exact_domain(combo, 1, 5)
+            if exact is None:
+                assert math.isnan(value)
+                continue
+            assert band == _exact_band(exact)
+            if exact.denominator == 1:  # a whole score comes out exact
+                assert value == float(exact)
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        st.lists(st.sampled_from([1.0, 2.0, 3.0, 4.0, 5.0, math.nan]), min_size=18, max_size=18)
+    )
+    def test_index_band_is_exact(self, ratings: list[float]) -> None:
+        """The index's band is the band of its exact (rational) value."""
+        framework = wf.load_framework()
+        data = pd.DataFrame([ratings], columns=list(framework.indicator_keys))
+        data.insert(0, "person_id", ["p"])
+        scores = wf.score(data, framework)
+        parts = []
+        for domain in framework.domains:
+            values = tuple(data.loc[0, i.key] for i in domain.indicators)
+            parts.append(_exact_domain(values, 1, 5))
+        if any(p is None for p in parts):
+            assert pd.isna(scores.loc[0, "index_band"])
+            return
+        exact = sum(p for p in parts if p is not None) / len(parts)
+        assert scores.loc[0, "index_band"] == _exact_band(Fraction(exact))

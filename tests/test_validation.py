@@ -107,11 +107,13 @@ class TestValidate:
         assert report.n_rejected == 2
 
     def test_dates(self, framework: wf.Framework) -> None:
-        """Unparseable and missing dates are found; ISO and UK dates are fine."""
+        """Unreadable and missing dates are found; UK dates are fine."""
         data = full(framework, 4)
-        data["assessment_date"] = ["2026-03-01", "31/12/2025", "next Tuesday", None]
+        data["assessment_date"] = ["01/03/2026", "31/12/2025", "next Tuesday", None]
         report = wf.validate(data, framework)
-        assert problems_at(report, 2) == ["not a date (expected YYYY-MM-DD or DD/MM/YYYY)"]
+        assert problems_at(report, 2) == [
+            "not a date (expected YYYY-MM-DD or DD/MM/YYYY, with a four-digit year)"
+        ]
         assert problems_at(report, 3) == ["missing assessment date"]
         assert report.n_valid == 2
 

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from wellbeing_framework.dates import DATE_EXPECTED, parse_dates
 from wellbeing_framework.framework import Framework
 
 __all__ = [
@@ -26,7 +27,6 @@ __all__ = [
     "check_ids",
     "duplicate_texts",
     "misspelt_columns",
-    "parse_dates",
     "rating_values",
     "rows_with_problems",
     "unknown_indicator",
@@ -191,22 +191,16 @@ def misspelt_columns(columns: pd.Index, keys: Sequence[str], problems: Problems)
             )
 
 
-def parse_dates(values: pd.Series) -> pd.Series:
-    """Parse assessment dates: datetimes as they are, text as ISO or UK day-first dates."""
-    if pd.api.types.is_datetime64_any_dtype(values.dtype):
-        return values
-    text = values.astype(object).map(lambda v: v.strip() if isinstance(v, str) else v)
-    iso = pd.to_datetime(text, format="ISO8601", errors="coerce")
-    todo = iso.isna() & text.notna()
-    if todo.any():
-        uk = pd.to_datetime(text[todo], format="%d/%m/%Y", errors="coerce")
-        iso = iso.where(~todo, uk)
-    return iso
-
-
 def check_ids(
-    data: pd.DataFrame, problems: Problems, *, person: str | None, date: str | None
+    data: pd.DataFrame,
+    problems: Problems,
+    *,
+    person: str | None,
+    date: str | None,
+    dayfirst: bool = True,
+    date_format: str | None = None,
 ) -> pd.Series | None:
+    """Check the person and date columns; return the dates read by the one date rule."""
     if person is not None:
         if person not in data.columns:
             problems.table(
@@ -218,12 +212,23 @@ def check_ids(
             problems.rows(np.flatnonzero(missing), person, f"missing {person}")
     if date is None or date not in data.columns:
         return None
-    parsed = parse_dates(data[date])
-    raw_missing = _blank(data[date])
-    unparsed = parsed.isna().to_numpy() & ~raw_missing
-    problems.rows(np.flatnonzero(raw_missing), date, "missing assessment date")
-    problems.rows(np.flatnonzero(unparsed), date, "not a date (expected YYYY-MM-DD or DD/MM/YYYY)")
-    return parsed
+    parsed = parse_dates(data[date], dayfirst=dayfirst, date_format=date_format)
+    expected = f"expected {date_format}" if date_format else DATE_EXPECTED
+    problems.rows(np.flatnonzero(parsed.missing), date, "missing assessment date")
+    problems.rows(np.flatnonzero(parsed.unreadable), date, f"not a date ({expected})")
+    if parsed.other_format.any():
+        problems.rows(
+            np.flatnonzero(parsed.other_format),
+            date,
+            f"date written in a different format from the rest of the column (most are "
+            f"{parsed.majority}); write every date the same way",
+        )
+    problems.rows(
+        np.flatnonzero(parsed.zoned),
+        date,
+        "date with a time zone among dates without one (its day is uncertain)",
+    )
+    return parsed.values
 
 
 def _blank(values: pd.Series) -> np.ndarray:

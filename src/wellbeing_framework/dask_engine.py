@@ -25,10 +25,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from wellbeing_framework.checks import duplicate_texts, parse_dates
+from wellbeing_framework.checks import duplicate_texts
+from wellbeing_framework.dates import parse_dates
 from wellbeing_framework.exceptions import ValidationError
 from wellbeing_framework.framework import Framework
-from wellbeing_framework.validation import ValidationReport, check
+from wellbeing_framework.validation import DateRule, ValidationReport, check
 
 if TYPE_CHECKING:
     from wellbeing_framework.continuum import ContinuumRules
@@ -43,7 +44,11 @@ def is_dask(data: object) -> bool:
 
 
 def _key_hashes(
-    part: pd.DataFrame, person: str | None, date: str | None, rater: str | None
+    part: pd.DataFrame,
+    person: str | None,
+    date: str | None,
+    rater: str | None,
+    dates: DateRule,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per row: a hash of (person, date, wave, rater), and whether the row can be compared."""
     if person is None or person not in part.columns:
@@ -51,7 +56,9 @@ def _key_hashes(
     columns: dict[str, Any] = {"person": part[person].astype(str).to_numpy(dtype=object)}
     usable = part[person].notna().to_numpy()
     if date is not None and date in part.columns:
-        parsed = parse_dates(part[date])
+        parsed = parse_dates(
+            part[date], dayfirst=dates.dayfirst, date_format=dates.date_format
+        ).values
         columns["date"] = parsed.to_numpy(dtype="datetime64[ns]").view(np.int64)
         usable = usable & parsed.notna().to_numpy()
     for extra in ("wave", rater):
@@ -74,11 +81,21 @@ def _partition_pass(
     person: str | None,
     date: str | None,
     rater: str | None,
+    dates: DateRule,
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-    checked = check(part, framework, person=person, date=date, rater=rater, duplicates=False)
+    checked = check(
+        part,
+        framework,
+        person=person,
+        date=date,
+        rater=rater,
+        duplicates=False,
+        dayfirst=dates.dayfirst,
+        date_format=dates.date_format,
+    )
     errors: pd.DataFrame = checked.errors.copy()
     errors["row"] = errors["row"] + offset
-    hashes, usable = _key_hashes(part, person, date, rater)
+    hashes, usable = _key_hashes(part, person, date, rater, dates)
     return errors, hashes, usable
 
 
@@ -89,6 +106,8 @@ def validate_dask(
     person: str | None = "person_id",
     date: str | None = "assessment_date",
     rater: str | None = "rater",
+    dayfirst: bool = True,
+    date_format: str | None = None,
 ) -> ValidationReport:
     """Validate a Dask DataFrame: problems gathered across partitions, rows kept lazy.
 
@@ -101,8 +120,9 @@ def validate_dask(
     lengths = data.map_partitions(len).compute()
     offsets = np.r_[0, np.cumsum(np.asarray(lengths))[:-1]].astype(np.int64)
     parts = data.to_delayed()
+    dates = DateRule(dayfirst=dayfirst, date_format=date_format)
     passes = [
-        dask.delayed(_partition_pass)(p, int(o), framework, person, date, rater)
+        dask.delayed(_partition_pass)(p, int(o), framework, person, date, rater, dates)
         for p, o in zip(parts, offsets, strict=True)
     ]
     results = dask.compute(*passes)
@@ -201,15 +221,33 @@ def score_dask(
     person: str | None,
     date: str | None,
     rater: str | None,
+    dayfirst: bool = True,
+    date_format: str | None = None,
 ) -> Any:
     """Validate across partitions (raising on any invalid row), then score lazily."""
     from wellbeing_framework.scoring import ScoringRules
 
-    report = validate_dask(data, framework, person=person, date=date, rater=rater)
+    report = validate_dask(
+        data,
+        framework,
+        person=person,
+        date=date,
+        rater=rater,
+        dayfirst=dayfirst,
+        date_format=date_format,
+    )
     if not report.ok:
         raise ValidationError(report)
     resolved = (rules or ScoringRules()).resolve(framework)
-    return score_valid_dask(data, framework, resolved, person=person, date=date)
+    return score_valid_dask(
+        data,
+        framework,
+        resolved,
+        person=person,
+        date=date,
+        dayfirst=dayfirst,
+        date_format=date_format,
+    )
 
 
 def score_valid_dask(
@@ -219,13 +257,23 @@ def score_valid_dask(
     *,
     person: str | None = "person_id",
     date: str | None = "assessment_date",
+    dayfirst: bool = True,
+    date_format: str | None = None,
 ) -> Any:
     """Score rows already validated across the whole dataset, lazily, partition by partition."""
     from wellbeing_framework.scoring import score_checked
 
     def one(part: pd.DataFrame) -> pd.DataFrame:
         # duplicates were checked across the whole dataset already
-        checked = check(part, framework, person=person, date=date, duplicates=False)
+        checked = check(
+            part,
+            framework,
+            person=person,
+            date=date,
+            duplicates=False,
+            dayfirst=dayfirst,
+            date_format=date_format,
+        )
         return score_checked(checked, framework, rules)
 
     return data.map_partitions(one, meta=_meta_from(data, one))

@@ -75,19 +75,27 @@ def _columns(positions: list[int]) -> slice | list[int]:
     return positions
 
 
+#: Scores are compared with band boundaries after rounding to this many decimals, so that
+#: floating-point noise (49.99999999999999 for a true 50) never decides a band.
+BAND_DECIMALS = 9
+
+
 def band_codes(values: np.ndarray, bands: tuple[Band, ...]) -> np.ndarray:
     """Code of each value's band (``lower <= value < upper``; the top band includes 100).
 
-    Missing values get -1.
+    Values are rounded to :data:`BAND_DECIMALS` decimals first: a score that is
+    mathematically on a boundary gets the upper band whatever the rounding error of its
+    sum. Missing values get -1.
 
     Examples
     --------
-    >>> band_codes(np.array([0, 24.9, 25, 99, 100, np.nan]), DEFAULT_BANDS).tolist()
-    [0, 0, 1, 3, 3, -1]
+    >>> band_codes(np.array([0, 24.9, 25, 49.99999999999999, 100, np.nan]), DEFAULT_BANDS).tolist()
+    [0, 0, 1, 2, 3, -1]
     """
+    rounded = np.round(values, BAND_DECIMALS)
     codes = np.zeros(len(values), dtype=np.int8)
     for band in bands[1:]:
-        codes += values >= band.lower
+        codes += rounded >= band.lower
     codes[np.isnan(values)] = -1
     return codes
 
@@ -122,15 +130,20 @@ def compute(
         present = mask.astype(np.float32)  # 0/1: exact in float32, half the memory
         total = np.where(mask, adjusted[:, cols], 0.0) @ weights
         count = present @ np.ones(len(weights), dtype=np.float32)
-        weight = count if (weights == 1.0).all() else mask.astype(np.float64) @ weights
+        weight = (
+            count.astype(np.float64)
+            if (weights == 1.0).all()
+            else mask.astype(np.float64) @ weights
+        )
         need = math.ceil(rules.min_answered * len(domain.indicators) - 1e-9)
         with np.errstate(invalid="ignore", divide="ignore"):
-            value = (total / weight - lo) * (100.0 / span)
+            # one division of exact sums: a mathematically round score comes out exact
+            value = (total - lo * weight) * 100.0 / (span * weight)
         value[count < need] = np.nan
         out[domain.key] = value
         domain_scores.append(value)
     for item in framework.centre:
-        out[item.key] = (ratings[:, position[item.key]] - lo) * (100.0 / span)
+        out[item.key] = (ratings[:, position[item.key]] - lo) * 100.0 / span
 
     stack = np.column_stack(domain_scores) if domain_scores else np.empty((n, 0))
     if rules.index_weights is None:
@@ -175,6 +188,8 @@ def score(
     person: str | None = "person_id",
     date: str | None = "assessment_date",
     rater: str | None = "rater",
+    dayfirst: bool = True,
+    date_format: str | None = None,
 ) -> pd.DataFrame:
     """Score every assessment: 0-100 per domain, centre items, index, bands and flags.
 
@@ -188,12 +203,15 @@ def score(
         Scoring rules; ``None`` for :func:`default_rules`.
     person, date, rater
         Identifying columns, as in :func:`validate`.
+    dayfirst, date_format
+        How text dates are read, as in :func:`validate`.
 
     Returns
     -------
     pandas.DataFrame
         One row per assessment, in input order (wide input keeps its index). Columns: every
-        non-rating column of the input (ids and pass-through), then
+        non-rating column of the input (ids and pass-through; the date column holds the dates
+        as read, ``datetime64``, never text), then
 
         - one 0-100 score per domain, named by the domain key (``rb``, ``pm``, ``ir``,
           ``sw``), missing when too few indicators were answered;
@@ -247,9 +265,26 @@ def score(
     from wellbeing_framework.dask_engine import is_dask, score_dask
 
     if is_dask(data):
-        return score_dask(data, framework, rules, person=person, date=date, rater=rater)  # type: ignore[no-any-return]
+        return score_dask(  # type: ignore[no-any-return]
+            data,
+            framework,
+            rules,
+            person=person,
+            date=date,
+            rater=rater,
+            dayfirst=dayfirst,
+            date_format=date_format,
+        )
     resolved = (rules or ScoringRules()).resolve(framework)
-    checked = check(data, framework, person=person, date=date, rater=rater)
+    checked = check(
+        data,
+        framework,
+        person=person,
+        date=date,
+        rater=rater,
+        dayfirst=dayfirst,
+        date_format=date_format,
+    )
     return score_checked(checked, framework, resolved)
 
 

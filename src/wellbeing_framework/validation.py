@@ -149,6 +149,14 @@ class ValidationReport:
         return f"<div>{head}{table}{more}</div>"
 
 
+@frozen(kw_only=True)
+class DateRule:
+    """How text dates are read (see :mod:`wellbeing_framework.dates`)."""
+
+    dayfirst: bool = True
+    date_format: str | None = None
+
+
 @frozen(kw_only=True, eq=False)
 class Checked:
     """Everything :func:`validate` learns, reused by scoring (internal).
@@ -204,6 +212,8 @@ def validate(
     person: str | None = "person_id",
     date: str | None = "assessment_date",
     rater: str | None = "rater",
+    dayfirst: bool = True,
+    date_format: str | None = None,
 ) -> ValidationReport:
     """Check a ratings table against a framework and report every problem.
 
@@ -221,11 +231,17 @@ def validate(
         Column identifying the person (every row needs one). ``None`` if the data carry no
         person identifier.
     date
-        Column holding the assessment date, checked when present (ISO ``YYYY-MM-DD`` or UK
-        ``DD/MM/YYYY``).
+        Column holding the assessment date, checked when present and read by the library's
+        one date rule (:mod:`wellbeing_framework.dates`): ISO ``YYYY-MM-DD`` always, dates
+        written with the year last (``10/03/2025``) day first.
     rater
         Column naming who rated (``"self"``, ``"practitioner"`` ...), used with ``person``
         and ``date`` to find the same assessment entered twice.
+    dayfirst
+        Read year-last dates day first (the default, as in the UK); ``False`` reads them
+        month first.
+    date_format
+        A :func:`~datetime.datetime.strptime` format for every text date instead of the rule.
 
     Returns
     -------
@@ -237,7 +253,9 @@ def validate(
     -----
     Problems found: a rating that is not a number, not a whole number on the scale (2.5), out
     of range, or a boolean; an unknown or repeated indicator (long data); the same assessment
-    (person, date, wave and rater, those present) twice; a missing or unparseable date; a
+    (person, date, wave and rater, those present) twice; a missing or unreadable date, a date
+    written differently from the rest of its column, or one with a time zone among dates
+    without; a
     missing person identifier; no rows; no indicator columns; a column that looks like a
     misspelt indicator (``sw_1`` for ``sw1``). A problem with the whole table rejects every
     row. In long data a problem on one row rejects every row of that assessment, so no
@@ -268,8 +286,24 @@ def validate(
     from wellbeing_framework.dask_engine import is_dask, validate_dask
 
     if is_dask(data):
-        return validate_dask(data, framework, person=person, date=date, rater=rater)
-    return check(data, framework, person=person, date=date, rater=rater).report()
+        return validate_dask(
+            data,
+            framework,
+            person=person,
+            date=date,
+            rater=rater,
+            dayfirst=dayfirst,
+            date_format=date_format,
+        )
+    return check(
+        data,
+        framework,
+        person=person,
+        date=date,
+        rater=rater,
+        dayfirst=dayfirst,
+        date_format=date_format,
+    ).report()
 
 
 def check(
@@ -280,6 +314,8 @@ def check(
     date: str | None = "assessment_date",
     rater: str | None = "rater",
     duplicates: bool = True,
+    dayfirst: bool = True,
+    date_format: str | None = None,
 ) -> Checked:
     """Run every check and keep what scoring needs (internal; see :func:`validate`).
 
@@ -293,10 +329,20 @@ def check(
     problems = Problems()
     if len(data) == 0:
         problems.table("the table has no rows")
+    dates = DateRule(dayfirst=dayfirst, date_format=date_format)
     if shape == "long":
-        return _check_long(data, framework, problems, person=person, date=date, rater=rater)
+        return _check_long(
+            data, framework, problems, person=person, date=date, rater=rater, dates=dates
+        )
     return _check_wide(
-        data, framework, problems, person=person, date=date, rater=rater, duplicates=duplicates
+        data,
+        framework,
+        problems,
+        person=person,
+        date=date,
+        rater=rater,
+        duplicates=duplicates,
+        dates=dates,
     )
 
 
@@ -309,6 +355,7 @@ def _check_wide(
     date: str | None,
     rater: str | None,
     duplicates: bool = True,
+    dates: DateRule,
 ) -> Checked:
     keys = rating_keys(framework)
     present = [k for k in keys if k in data.columns]
@@ -340,13 +387,22 @@ def _check_wide(
                 add_rating_problems(problems, found, k)
                 ratings[:, keys.index(k)] = values
 
-    parsed_date = check_ids(data, problems, person=person, date=date)
+    parsed_date = check_ids(
+        data,
+        problems,
+        person=person,
+        date=date,
+        dayfirst=dates.dayfirst,
+        date_format=dates.date_format,
+    )
     if duplicates:
         check_duplicates(data, parsed_date, problems, person=person, date=date, rater=rater)
 
     errors = problems.frame()
     bad_rows = rows_with_problems(errors, n)
     ids = data[[c for c in data.columns if c not in keys]]
+    if parsed_date is not None and date is not None:  # scores carry the dates as read
+        ids = ids.assign(**{date: parsed_date})
     return Checked(
         framework=framework,
         shape="wide",
@@ -391,6 +447,7 @@ def _check_long(
     person: str | None,
     date: str | None,
     rater: str | None,
+    dates: DateRule,
 ) -> Checked:
     keys = rating_keys(framework)
     n = len(data)
@@ -407,7 +464,14 @@ def _check_long(
     values, found = rating_values(data[RATING_COL], framework)
     add_rating_problems(problems, found, RATING_COL)
 
-    parsed_date = check_ids(data, problems, person=person, date=date)
+    parsed_date = check_ids(
+        data,
+        problems,
+        person=person,
+        date=date,
+        dayfirst=dates.dayfirst,
+        date_format=dates.date_format,
+    )
 
     group, id_cols = assessment_groups(data)
     n_groups = int(group.max()) + 1 if n else 0
@@ -423,6 +487,8 @@ def _check_long(
     _, first = np.unique(group, return_index=True)
     ids = data[id_cols].iloc[first].reset_index(drop=True)
     first_dates = None if parsed_date is None else parsed_date.iloc[first].reset_index(drop=True)
+    if first_dates is not None and date is not None:  # scores carry the dates as read
+        ids = ids.assign(**{date: first_dates})
     dup = Problems()
     check_duplicates(ids, first_dates, dup, person=person, date=date, rater=rater)
     for block in dup.blocks:  # map assessment-level duplicates back to every long row

@@ -8,6 +8,7 @@ from attrs import frozen
 from scipy import stats
 
 from wellbeing_framework.cohort.disclosure import DisclosurePolicy
+from wellbeing_framework.dates import as_dates
 from wellbeing_framework.framework import Framework
 from wellbeing_framework.scoring import score
 from wellbeing_framework.shapes import detect_shape, to_wide
@@ -125,6 +126,42 @@ def weighted_kappa(a: np.ndarray, b: np.ndarray, categories: np.ndarray) -> floa
     return float(1 - (weights * observed).sum() / denominator)
 
 
+def _pair_keys(scores: pd.DataFrame, *, person: str, date: str, rater: str) -> list[str]:
+    """What makes two raters' assessments the same occasion: person and wave, else date."""
+    if person not in scores.columns:
+        msg = f"no {person!r} column to pair the raters' assessments"
+        raise KeyError(msg)
+    for column in ("wave", date):
+        if column in scores.columns:
+            return [person, column]
+    if scores.duplicated([person, rater]).any():
+        msg = (
+            f"some people were rated more than once by the same rater, but there is no 'wave' "
+            f"or {date!r} column to pair each occasion"
+        )
+        raise ValueError(msg)
+    return [person]
+
+
+def _pairs(
+    scores: pd.DataFrame, keys: list[str], rater: str, a: str, b: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of rater a's and rater b's assessments of the same occasions."""
+    table = scores[keys].copy()
+    if len(keys) > 1 and keys[1] != "wave":
+        table[keys[1]] = as_dates(scores[keys[1]], name=keys[1])
+    table["_row"] = np.arange(len(scores))
+    is_a = (scores[rater] == a).to_numpy(dtype=bool, na_value=False)
+    is_b = (scores[rater] == b).to_numpy(dtype=bool, na_value=False)
+    left, right = table[is_a], table[is_b]
+    for side, name in ((left, a), (right, b)):
+        if side.duplicated(keys).any():
+            msg = f"rater {name!r} assessed the same occasion more than once; validate first"
+            raise ValueError(msg)
+    both = left.merge(right, on=keys, suffixes=("_a", "_b"), sort=False)
+    return both["_row_a"].to_numpy(dtype=np.intp), both["_row_b"].to_numpy(dtype=np.intp)
+
+
 def agreement(
     data: pd.DataFrame,
     framework: Framework,
@@ -187,17 +224,14 @@ def agreement(
     )
     wide = to_wide(data, framework) if detect_shape(data) == "long" else data
     scores = score(wide, framework) if is_ratings else wide
-    keys = [c for c in (person, date) if c in scores.columns]
     if rater not in scores.columns:
         msg = f"no {rater!r} column to tell the raters apart"
         raise KeyError(msg)
-    left = scores[scores[rater] == a].set_index(keys)
-    right = scores[scores[rater] == b].set_index(keys)
-    both = left.index.intersection(right.index)
-    left, right = left.loc[both], right.loc[both]
+    keys = _pair_keys(scores, person=person, date=date, rater=rater)
+    left_rows, right_rows = _pairs(scores, keys, rater, a, b)
+    left, right = scores.iloc[left_rows], scores.iloc[right_rows]
     if is_ratings:
-        left_items = wide[wide[rater] == a].set_index(keys).loc[both]
-        right_items = wide[wide[rater] == b].set_index(keys).loc[both]
+        left_items, right_items = wide.iloc[left_rows], wide.iloc[right_rows]
     points = np.array(framework.scale.points, dtype=float)
     rows = []
     for key, domain in [(d.key, d) for d in framework.domains] + [("index", None)]:

@@ -13,7 +13,7 @@ from attrs import frozen
 
 from wellbeing_framework.cohort.disclosure import DisclosurePolicy
 from wellbeing_framework.cohort.reliability import cronbach_alpha, item_matrix
-from wellbeing_framework.cohort.select import Which, choose_rows
+from wellbeing_framework.cohort.select import Which, choose_rows, occasion
 from wellbeing_framework.framework import Domain, Framework
 from wellbeing_framework.scoring import score
 from wellbeing_framework.shapes import detect_shape, to_wide
@@ -303,6 +303,13 @@ def change(
         scores = score(ratings, framework)
     else:
         scores = data
+    when = occasion(scores, date=date)
+    if when is None:
+        msg = (
+            f"change needs an {date!r} or 'wave' column to tell each person's baseline from "
+            "their follow-up"
+        )
+        raise ValueError(msg)
     codes = pd.factorize(scores[person])[0]
     base_rows = choose_rows(scores, baseline, person=person, date=date, rater=rater, codes=codes)
     follow_rows = choose_rows(
@@ -312,10 +319,10 @@ def change(
         codes[base_rows], codes[follow_rows], assume_unique=True, return_indices=True
     )
     base_rows, follow_rows = base_rows[in_base], follow_rows[in_follow]
-    if date in scores.columns:  # a follow-up must come after its baseline
-        when = pd.to_datetime(scores[date]).to_numpy(dtype="datetime64[ns]")
-        later = when[follow_rows] > when[base_rows]
-        base_rows, follow_rows = base_rows[later], follow_rows[later]
+    # a follow-up must come after its baseline: a person assessed once is never paired
+    # with themselves
+    later = when[follow_rows] > when[base_rows]
+    base_rows, follow_rows = base_rows[later], follow_rows[later]
     ids = scores[person].take(base_rows).array  # stays in its own (e.g. Arrow) dtype
     measure_names = [d.key for d in framework.domains] + ["index"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -12,7 +12,7 @@ from wellbeing_framework.cohort.disclosure import DisclosurePolicy
 from wellbeing_framework.dask_engine import is_dask
 from wellbeing_framework.framework import Framework
 
-__all__ = ["compare_groups"]
+__all__ = ["OTHER_GROUPS", "compare_groups", "holm"]
 
 
 def _moments(
@@ -30,7 +30,11 @@ def _moments(
     return count, total, squares
 
 
-def _mean_ci(n: int, s: float, q: float, level: float) -> tuple[float, float, float]:
+OTHER_GROUPS = "other groups (combined)"
+Moment = tuple[float, float, float]  # n, sum, sum of squares
+
+
+def _mean_ci(n: float, s: float, q: float, level: float) -> tuple[float, float, float]:
     if n == 0:
         return float("nan"), float("nan"), float("nan")
     mean = s / n
@@ -41,29 +45,143 @@ def _mean_ci(n: int, s: float, q: float, level: float) -> tuple[float, float, fl
     return mean, mean - half, mean + half
 
 
-def _welch(
-    x: tuple[float, float, float], y: tuple[float, float, float], level: float
-) -> tuple[float, float, float]:
+def _gap(x: Moment, y: Moment, level: float) -> dict[str, float]:
+    """Mean of x minus mean of y: Welch and pooled-variance intervals, Welch p."""
     (nx, sx, qx), (ny, sy, qy) = x, y
+    keys = ("gap", "gap_low", "gap_high", "gap_low_pooled", "gap_high_pooled", "p")
     if nx < 2 or ny < 2:
-        return float("nan"), float("nan"), float("nan")
+        return dict.fromkeys(keys, float("nan"))
     mx, my = sx / nx, sy / ny
-    vx = max((qx - nx * mx**2) / (nx - 1), 0.0) / nx
-    vy = max((qy - ny * my**2) / (ny - 1), 0.0) / ny
-    se = np.sqrt(vx + vy)
-    df = (vx + vy) ** 2 / (vx**2 / (nx - 1) + vy**2 / (ny - 1))
+    var_x = max((qx - nx * mx**2) / (nx - 1), 0.0)
+    var_y = max((qy - ny * my**2) / (ny - 1), 0.0)
     gap = float(mx - my)
+    vx, vy = var_x / nx, var_y / ny
+    se = float(np.sqrt(vx + vy))
+    if se == 0:
+        out = dict.fromkeys(keys, float("nan"))
+        out["gap"] = gap
+        return out
+    df = (vx + vy) ** 2 / (vx**2 / (nx - 1) + vy**2 / (ny - 1))
     half = float(stats.t.ppf(0.5 + level / 2, df) * se)
-    return gap, gap - half, gap + half
+    pooled = ((nx - 1) * var_x + (ny - 1) * var_y) / (nx + ny - 2)
+    se_pooled = float(np.sqrt(pooled * (1 / nx + 1 / ny)))
+    half_pooled = float(stats.t.ppf(0.5 + level / 2, nx + ny - 2) * se_pooled)
+    return {
+        "gap": gap,
+        "gap_low": gap - half,
+        "gap_high": gap + half,
+        "gap_low_pooled": gap - half_pooled,
+        "gap_high_pooled": gap + half_pooled,
+        "p": float(2 * stats.t.sf(abs(gap) / se, df)),
+    }
 
 
-def _measure_order(measures: list[str]) -> Any:
+def holm(p: np.ndarray) -> np.ndarray:
+    """Holm's step-down adjustment of p-values (missing values stay missing).
+
+    References
+    ----------
+    .. [1] Holm, S. (1979). A simple sequentially rejective multiple test procedure.
+       *Scandinavian Journal of Statistics*, 6(2), 65-70.
+
+    Examples
+    --------
+    >>> holm(np.array([0.01, 0.04, 0.03, np.nan])).round(2).tolist()
+    [0.03, 0.06, 0.06, nan]
+    """
+    p = np.asarray(p, dtype=float)
+    out = np.full(len(p), np.nan)
+    known = np.flatnonzero(~np.isnan(p))
+    m = len(known)
+    if m == 0:
+        return out
+    order = known[np.argsort(p[known], kind="stable")]
+    adjusted = np.maximum.accumulate((m - np.arange(m)) * p[order])
+    out[order] = np.minimum(adjusted, 1.0)
+    return out
+
+
+def _publishable_groups(
+    counts: pd.Series, policy: DisclosurePolicy
+) -> tuple[list[Any], list[Any], bool]:
+    """Split groups into shown and hidden, so that no hidden group can be worked back.
+
+    Groups whose count the policy suppresses are hidden; while the hidden groups together
+    are too few to publish, the smallest shown group joins them (secondary suppression, so
+    a published total minus the shown groups never reveals a small count). Returns the
+    shown groups, the hidden ones and whether the hidden ones are published combined.
+    """
+    counts = counts[counts > 0]
+    hidden = [g for g, small in zip(counts.index, policy.suppressed(counts), strict=True) if small]
+    shown = [g for g in counts.index if g not in hidden]
+    if not hidden:
+        return shown, hidden, False
+    while policy.apply_total(float(counts[hidden].sum())) is None and shown:
+        smallest = min(shown, key=lambda g: (counts[g], str(g)))
+        shown.remove(smallest)
+        hidden.append(smallest)
+    combined = policy.apply_total(float(counts[hidden].sum())) is not None and len(hidden) > 1
+    return shown, hidden, combined
+
+
+_STATS = (
+    "mean",
+    "ci_low",
+    "ci_high",
+    "gap",
+    "gap_low",
+    "gap_high",
+    "gap_low_pooled",
+    "gap_high_pooled",
+    "p",
+)
+
+
+def _group_row(
+    part: Moment, everyone: Moment, policy: DisclosurePolicy, level: float
+) -> dict[str, object]:
+    """A published group's n, mean and interval, and its gap to everyone else shown."""
+    n, s, q = part
+    mean, low, high = _mean_ci(n, s, q, level)
+    rest = (everyone[0] - n, everyone[1] - s, everyone[2] - q)
+    row: dict[str, object] = {"n": policy.apply_total(n), "mean": mean}
+    row |= {"ci_low": low, "ci_high": high} | _gap(part, rest, level)
+    reasons = []
+    if n < 2:
+        reasons.append("not enough data for an interval (n < 2)")
+    if rest[0] == 0:
+        reasons.append("no other group to compare with")
+    elif rest[0] < 2 or n < 2:
+        reasons.append("not enough data for a gap (n < 2 on one side)")
+    elif np.isnan(cast("float", row["gap_low"])):
+        reasons.append("no interval for the gap: every score is the same")
+    row["note"] = "; ".join(reasons)
+    return row
+
+
+def _groups_note(notes: set[str], policy: DisclosurePolicy) -> str:
+    text = policy.describe()
+    if "combined" in notes:
+        text += (
+            f" Groups too small to show alone are combined as '{OTHER_GROUPS}' when together "
+            "they are large enough."
+        )
+    if "left out" in notes:
+        text += (
+            " Where even the combination is too small, those people are left out of the "
+            "overall mean and of every gap, so that nothing about them can be worked back."
+        )
+    return text
+
+
+def _measure_order(measures: list[str], by: str) -> Any:
     rank = {m: i for i, m in enumerate(measures)}
 
     def key(column: pd.Series) -> pd.Series:
         if column.name == "measure":
             return column.map(rank)
-        return column.astype(str)
+        # the combined "other groups" row comes last
+        return column.map(lambda v: (v == OTHER_GROUPS, str(v)))
 
     return key
 
@@ -90,9 +208,8 @@ def compare_groups(
     by
         The grouping column.
     policy
-        Disclosure control (default :class:`~wellbeing_framework.DisclosurePolicy`): each
-        group's n is published through it, and every statistic of a group whose n is
-        suppressed is suppressed.
+        Disclosure control (default :class:`~wellbeing_framework.DisclosurePolicy`); see
+        Notes.
     level
         Confidence level.
 
@@ -101,13 +218,36 @@ def compare_groups(
     pandas.DataFrame
         One row per group and measure (domains and ``index``): ``by`` column, ``measure``,
         ``n`` (published), ``mean``, ``ci_low``, ``ci_high`` (t interval), ``gap`` (group mean
-        minus the mean of everyone else), ``gap_low``, ``gap_high`` (Welch interval) and
-        ``overall`` (the mean of everyone).
+        minus the mean of everyone else shown), ``gap_low``, ``gap_high`` (Welch interval),
+        ``gap_low_pooled``, ``gap_high_pooled`` (Student's pooled-variance interval), ``p``
+        (Welch test of the gap), ``p_holm`` (Holm-adjusted across the gaps of the measure),
+        ``overall`` (the mean of everyone shown) and ``note`` (why a figure is missing, or
+        what a row combines). ``attrs["disclosure"]`` says what was suppressed and why.
+
+    Notes
+    -----
+    Disclosure control is applied so that no suppressed group can be worked back from the
+    table, by any combination of its means, gaps, overall and counts:
+
+    - a group whose n the policy suppresses is not shown alone; all such groups are
+      combined into one row, ``"other groups (combined)"``, when together they are large
+      enough to publish;
+    - if they are not, the smallest shown group joins them (as secondary suppression does
+      for counts), so the combination can be published and a total from elsewhere minus the
+      shown groups reveals no small count;
+    - if even everyone together is too few, nothing is published for the measure;
+    - the overall mean and every gap are computed over the people shown (the shown groups
+      and the combined row), never over a group that is hidden.
+
+    With many groups, read the gaps with the Holm-adjusted p-values: a handful of groups
+    already makes a "significant" gap likely by chance.
 
     References
     ----------
     .. [1] Welch, B. L. (1947). The generalization of "Student's" problem when several
        different population variances are involved. *Biometrika*, 34(1-2), 28-35.
+    .. [2] Holm, S. (1979). A simple sequentially rejective multiple test procedure.
+       *Scandinavian Journal of Statistics*, 6(2), 65-70.
 
     Examples
     --------
@@ -129,40 +269,63 @@ def compare_groups(
         raise KeyError(msg)
     measures = [d.key for d in framework.domains] + ["index"]
     count, total, squares = _moments(scores, by, measures)
-    rows = []
+    rows: list[dict[str, object]] = []
+    notes: set[str] = set()
     for key in measures:
-        n_all = float(count[key].sum())
-        s_all = float(total[key].sum())
-        q_all = float(squares[key].sum())
-        overall = s_all / n_all if n_all else np.nan
+        shown, hidden, combined = _publishable_groups(count[key], policy)
+        parts: dict[Any, Moment] = {
+            g: (float(count.loc[g, key]), float(total.loc[g, key]), float(squares.loc[g, key]))
+            for g in shown
+        }
+        if combined:
+            parts[OTHER_GROUPS] = tuple(  # type: ignore[assignment]
+                float(frame.loc[hidden, key].sum()) for frame in (count, total, squares)
+            )
+            notes.add("combined")
+        elif hidden:
+            notes.add("left out")
+        everyone: Moment = (
+            float(sum(m[0] for m in parts.values())),
+            float(sum(m[1] for m in parts.values())),
+            float(sum(m[2] for m in parts.values())),
+        )
+        overall = everyone[1] / everyone[0] if everyone[0] else np.nan
+        measure_rows = []
         for group in sorted(count.index, key=str):
+            if group in hidden:
+                continue
             n = int(count.loc[group, key])
-            n_shown = policy.apply_total(float(n))
-            row: dict[str, object] = {by: group, "measure": key, "n": n_shown, "overall": overall}
-            if n_shown is None:
-                row |= dict.fromkeys(
-                    ("mean", "ci_low", "ci_high", "gap", "gap_low", "gap_high"), np.nan
-                )
+            row: dict[str, object] = {by: group, "measure": key, "overall": overall}
+            if n == 0:
+                row |= {"n": 0, "note": "no scores in this group"}
             else:
-                s, q = float(total.loc[group, key]), float(squares.loc[group, key])
-                mean, low, high = _mean_ci(n, s, q, level)
-                gap, gap_low, gap_high = _welch(
-                    (n, s, q), (n_all - n, s_all - s, q_all - q), level
-                )
+                row |= _group_row(parts[group], everyone, policy, level)
+            measure_rows.append(row)
+        if hidden:
+            row = {by: OTHER_GROUPS, "measure": key, "overall": overall}
+            if combined:
+                row |= _group_row(parts[OTHER_GROUPS], everyone, policy, level)
+                row["note"] = f"{len(hidden)} groups too small to show alone, combined"
+            else:
                 row |= {
-                    "mean": mean,
-                    "ci_low": low,
-                    "ci_high": high,
-                    "gap": gap,
-                    "gap_low": gap_low,
-                    "gap_high": gap_high,
+                    "n": None,
+                    "note": "suppressed: too few people to publish; left out of every "
+                    "other figure of this measure",
                 }
-            rows.append(row)
+            measure_rows.append(row)
+        p_adjusted = holm(np.array([r.get("p", np.nan) for r in measure_rows], dtype=float))
+        for row, adjusted in zip(measure_rows, p_adjusted, strict=True):
+            row["p_holm"] = adjusted
+        rows.extend(measure_rows)
     out = pd.DataFrame(rows)
-    out = out.sort_values([by, "measure"], key=_measure_order(measures), kind="stable")
-    out = out.reset_index(drop=True)
+    order = [by, "measure", "n", *_STATS, "p_holm", "overall", "note"]
+    out = out.reindex(columns=order)
+    out = out.sort_values(
+        [by, "measure"], key=_measure_order(measures, by), kind="stable"
+    ).reset_index(drop=True)
     out["n"] = out["n"].astype("Int64")
-    order = [by, "measure", "n", "mean", "ci_low", "ci_high", "gap", "gap_low", "gap_high"]
-    out = out[[*order, "overall"]]
-    out.attrs["disclosure"] = policy.describe()
+    out["note"] = out["note"].astype(object).where(out["note"].notna(), "")
+    for column in [*_STATS, "p_holm", "overall"]:
+        out[column] = out[column].astype(float)
+    out.attrs["disclosure"] = _groups_note(notes, policy)
     return out

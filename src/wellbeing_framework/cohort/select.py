@@ -7,7 +7,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["Which", "choose_rows", "dask_one_per_person", "one_per_person"]
+from wellbeing_framework.dates import as_dates
+
+__all__ = ["Which", "choose_rows", "dask_one_per_person", "occasion", "one_per_person"]
 
 Which = str | int | pd.Timestamp
 
@@ -47,11 +49,7 @@ def choose_rows(
         raise ValueError(msg)
     if codes is None:
         codes = pd.factorize(scores[person])[0]
-    when = None
-    if date in scores.columns:
-        when = pd.to_datetime(scores[date]).to_numpy(dtype="datetime64[ns]").view(np.int64)
-    elif wave in scores.columns:
-        when = scores[wave].to_numpy(dtype=np.int64)
+    when = occasion(scores, date=date, wave=wave)
     if isinstance(which, int) and not isinstance(which, bool):
         if wave not in scores.columns:
             msg = f"a wave number needs a {wave!r} column"
@@ -62,9 +60,16 @@ def choose_rows(
         if date not in scores.columns or when is None:
             msg = f"a date needs an {date!r} column"
             raise KeyError(msg)
-        keep = keep & (when <= pd.Timestamp(which).value)
+        cut = as_dates(pd.Series([which], dtype=object), name="the date asked for")
+        keep = keep & (when <= cut.to_numpy(dtype="datetime64[ns]").view(np.int64)[0])
         which = "last"
     rows = np.flatnonzero(keep & (codes >= 0))
+    if when is None and len(np.unique(codes[rows])) < len(rows):
+        msg = (
+            f"some people have more than one assessment, but there is no {date!r} or "
+            f"{wave!r} column to tell which came first"
+        )
+        raise ValueError(msg)
     sort_keys = (rows,) if when is None else (when[rows],)
     order = rows[np.lexsort((*sort_keys, codes[rows]))]
     if len(order) == 0:
@@ -75,6 +80,29 @@ def choose_rows(
     else:
         edge = np.r_[sorted_codes[1:] != sorted_codes[:-1], True]
     return order[edge]
+
+
+def occasion(
+    scores: pd.DataFrame, *, date: str = "assessment_date", wave: str = "wave"
+) -> np.ndarray | None:
+    """When each assessment happened, as comparable integers: the date, else the wave.
+
+    ``None`` when the table has neither column. Dates are the values :func:`score` wrote
+    (text from elsewhere is read by the library's one date rule, never guessed).
+    """
+    if date in scores.columns:
+        values = as_dates(scores[date], name=date)
+        if values.isna().any():
+            msg = f"{int(values.isna().sum())} assessment(s) have no {date!r}"
+            raise ValueError(msg)
+        return np.asarray(values.to_numpy(dtype="datetime64[ns]").view(np.int64))
+    if wave in scores.columns:
+        waves = pd.to_numeric(scores[wave], errors="coerce")
+        if waves.isna().any():
+            msg = f"{int(waves.isna().sum())} assessment(s) have no {wave!r} number"
+            raise ValueError(msg)
+        return np.asarray(waves.to_numpy(dtype=float))
+    return None
 
 
 def one_per_person(

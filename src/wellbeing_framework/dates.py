@@ -1,0 +1,303 @@
+"""Assessment dates: one rule, applied once.
+
+Dates are read in exactly one place, by one documented rule, so that every later step works on
+real dates and no step guesses a format:
+
+- date cells (``datetime64`` columns, Excel date cells, ``datetime``/``date`` objects) are
+  taken as they are; a time zone is converted to UTC and dropped;
+- text in ISO 8601 (``2025-03-10``, optionally with a time) is always read as year, month, day;
+- text written with the year last (``10/03/2025``, ``10.03.2025``, ``10-03-2025``) is read
+  **day first** by default, as in the UK; ``dayfirst=False`` reads it month first;
+- ``date_format="%d %b %Y"`` (a :func:`~datetime.datetime.strptime` format) reads every text
+  value by that format instead;
+- anything else (a two-digit year, ``31/02/2025``, a number, free text) is not a date;
+- a column that mixes ISO dates with year-last dates is suspect (a person may have typed
+  some dates from another system): the rows written the less common way are a problem;
+- a date with a time zone among dates without one is a problem (its day is uncertain).
+
+:func:`~wellbeing_framework.validate` reports each of these as a problem of that row;
+:func:`~wellbeing_framework.score` writes the parsed dates into the scores table, and the
+cohort functions use those values.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from attrs import frozen
+
+__all__ = ["DATE_EXPECTED", "ParsedDates", "as_dates", "parse_dates"]
+
+#: What a readable date looks like, for messages.
+DATE_EXPECTED = "expected YYYY-MM-DD or DD/MM/YYYY, with a four-digit year"
+
+_ISO = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_ISO_ZONED = re.compile(
+    r"^\d{4}-\d{1,2}-\d{1,2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$"
+)
+_YEAR_LAST = re.compile(
+    r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$"
+)
+
+
+@frozen(kw_only=True, eq=False)
+class ParsedDates:
+    """The result of reading a date column: values and the rows that could not be read.
+
+    Attributes
+    ----------
+    values : pandas.Series
+        ``datetime64`` values (no time zone), ``NaT`` where missing or not readable; the
+        input's index.
+    missing : numpy.ndarray
+        Rows with no date (empty cell, or text of only spaces).
+    unreadable : numpy.ndarray
+        Rows whose value is not a date by the rule.
+    other_format : numpy.ndarray
+        Rows written the less common way in a column that mixes ISO and year-last dates.
+    zoned : numpy.ndarray
+        Rows carrying a time zone among dates without one.
+    majority : str or None
+        The format most of the column is written in (``"YYYY-MM-DD"`` or ``"DD/MM/YYYY"``).
+    """
+
+    values: pd.Series
+    missing: np.ndarray
+    unreadable: np.ndarray
+    other_format: np.ndarray
+    zoned: np.ndarray
+    majority: str | None = None
+
+    @property
+    def problems(self) -> np.ndarray:
+        """Rows with any problem other than a missing date."""
+        return np.asarray(self.unreadable | self.other_format | self.zoned, dtype=bool)
+
+
+def _blank(values: pd.Series) -> np.ndarray:
+    missing = values.isna().to_numpy(dtype=bool)
+    text = values.map(lambda v: isinstance(v, str) and not v.strip(), na_action="ignore")
+    return np.asarray(missing | text.fillna(False).to_numpy(dtype=bool), dtype=bool)
+
+
+def _naive(values: pd.Series) -> pd.Series:
+    """Datetime values without a time zone (zoned ones converted to UTC first)."""
+    dtype = values.dtype
+    if isinstance(dtype, pd.DatetimeTZDtype):
+        converted: pd.Series = values.dt.tz_convert("UTC").dt.tz_localize(None)
+        return converted
+    return values
+
+
+def _year_last(text: str, dayfirst: bool) -> pd.Timestamp | None:
+    match = _YEAR_LAST.match(text)
+    if match is None:
+        return None
+    a, _, b, year, hour, minute, second = match.groups()
+    day, month = (int(a), int(b)) if dayfirst else (int(b), int(a))
+    try:
+        return pd.Timestamp(
+            _dt.datetime(
+                int(year),
+                month,
+                day,
+                int(hour or 0),
+                int(minute or 0),
+                int(second or 0),
+            )
+        )
+    except ValueError:
+        return None
+
+
+def _one(value: Any, dayfirst: bool) -> tuple[Any, str]:
+    """Read one non-blank value: (timestamp or None, kind)."""
+    if isinstance(value, bool | np.bool_):
+        return None, "bad"
+    if isinstance(value, pd.Timestamp | _dt.datetime | np.datetime64):
+        stamp = pd.Timestamp(value)
+        if stamp.tzinfo is not None:
+            return stamp.tz_convert("UTC").tz_localize(None), "zoned"
+        return stamp, "cell"
+    if isinstance(value, _dt.date):
+        return pd.Timestamp(value), "cell"
+    if not isinstance(value, str):
+        return None, "bad"
+    text = value.strip()
+    if _ISO.match(text):
+        try:
+            return pd.Timestamp(text), "iso"
+        except ValueError:
+            return None, "bad"
+    if _ISO_ZONED.match(text):
+        try:
+            stamp = pd.Timestamp(text)
+        except ValueError:
+            return None, "bad"
+        return stamp.tz_convert("UTC").tz_localize(None), "zoned"
+    day_month = _year_last(text, dayfirst)
+    return (day_month, "dmy") if day_month is not None else (None, "bad")
+
+
+_FAST_SHAPES = (
+    (r"\d{4}-\d{2}-\d{2}", "%Y-%m-%d", "YYYY-MM-DD"),
+    (r"\d{2}/\d{2}/\d{4}", "%d/%m/%Y", "DD/MM/YYYY"),
+)
+
+
+def _fast(values: pd.Series, dayfirst: bool) -> tuple[pd.Series, str] | None:
+    """Every value text of one fixed shape: parsed in one vectorised call."""
+    if not (pd.api.types.is_string_dtype(values.dtype) or values.dtype == object):
+        return None
+    present = values.dropna()
+    if len(present) == 0 or pd.api.types.infer_dtype(present, skipna=True) != "string":
+        return None
+    text = present.str.strip()
+    for pattern, fmt, name in _FAST_SHAPES:
+        if not bool(text.str.fullmatch(pattern).all()):
+            continue
+        if fmt.startswith("%d") and not dayfirst:
+            fmt, name = "%m/%d/%Y", "MM/DD/YYYY"
+        parsed = pd.to_datetime(text, format=fmt, errors="coerce")
+        out = pd.Series(pd.NaT, index=values.index, dtype=parsed.dtype)
+        out.loc[present.index] = parsed
+        return out, name
+    return None
+
+
+def parse_dates(
+    values: pd.Series, *, dayfirst: bool = True, date_format: str | None = None
+) -> ParsedDates:
+    """Read a column of assessment dates by the library's one date rule.
+
+    Parameters
+    ----------
+    values
+        The column as read from the data: date cells, text, or a mixture.
+    dayfirst
+        Read year-last dates (``10/03/2025``) day first (the default, as in the UK);
+        ``False`` reads them month first.
+    date_format
+        A :func:`~datetime.datetime.strptime` format used for every text value instead of
+        the rule.
+
+    Returns
+    -------
+    ParsedDates
+        The dates and, separately, the rows with no date, with an unreadable date, written
+        in a minority format, or with a time zone.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> parsed = parse_dates(pd.Series(["10/03/2025", "2025-03-11", "31/02/2025", ""]))
+    >>> parsed.values.dt.strftime("%Y-%m-%d").tolist()
+    ['2025-03-10', '2025-03-11', nan, nan]
+    >>> parsed.unreadable.tolist(), parsed.missing.tolist()
+    ([False, False, True, False], [False, False, False, True])
+    """
+    series = pd.Series(values)
+    n = len(series)
+    none = np.zeros(n, dtype=bool)
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        out = _naive(series)
+        return ParsedDates(
+            values=out,
+            missing=out.isna().to_numpy(dtype=bool),
+            unreadable=none,
+            other_format=none.copy(),
+            zoned=none.copy(),
+            majority=None,
+        )
+    missing = _blank(series)
+    if date_format is None:
+        fast = _fast(series, dayfirst)
+        if fast is not None:
+            return ParsedDates(
+                values=fast[0],
+                missing=missing,
+                unreadable=fast[0].isna().to_numpy(dtype=bool) & ~missing,
+                other_format=none.copy(),
+                zoned=none.copy(),
+                majority=fast[1],
+            )
+    stamps: list[Any] = [pd.NaT] * n
+    kinds = np.full(n, "", dtype=object)
+    raw = series.to_numpy(dtype=object)
+    for i in np.flatnonzero(~missing):
+        value = raw[i]
+        if date_format is not None and isinstance(value, str):
+            try:
+                stamp = pd.Timestamp(_dt.datetime.strptime(value.strip(), date_format))
+            except ValueError:
+                stamps[i], kinds[i] = pd.NaT, "bad"
+                continue
+            stamps[i], kinds[i] = stamp, "text"
+            continue
+        stamp, kind = _one(value, dayfirst)
+        stamps[i], kinds[i] = (pd.NaT if stamp is None else stamp), kind
+    iso, dmy = kinds == "iso", kinds == "dmy"
+    other = np.zeros(n, dtype=bool)
+    majority = None
+    if iso.any() and dmy.any():
+        iso_first = iso.sum() >= dmy.sum()
+        other = dmy if iso_first else iso
+        majority = "YYYY-MM-DD" if iso_first else "DD/MM/YYYY" if dayfirst else "MM/DD/YYYY"
+    elif iso.any():
+        majority = "YYYY-MM-DD"
+    elif dmy.any():
+        majority = "DD/MM/YYYY" if dayfirst else "MM/DD/YYYY"
+    zoned = kinds == "zoned"
+    if not (kinds[~missing] != "zoned").any():
+        zoned = np.zeros(n, dtype=bool)  # every date zoned: converted to UTC, no doubt
+    parsed = pd.Series(pd.to_datetime(pd.Series(stamps, dtype=object)), index=series.index)
+    if not pd.api.types.is_datetime64_any_dtype(parsed.dtype):
+        parsed = parsed.astype("datetime64[us]")
+    return ParsedDates(
+        values=parsed,
+        missing=missing,
+        unreadable=np.asarray(kinds == "bad", dtype=bool),
+        other_format=np.asarray(other, dtype=bool),
+        zoned=np.asarray(zoned, dtype=bool),
+        majority=majority,
+    )
+
+
+def as_dates(
+    values: pd.Series,
+    *,
+    name: str = "assessment_date",
+    dayfirst: bool = True,
+    date_format: str | None = None,
+) -> pd.Series:
+    """Dates for analysis: date values as they are; text read by the one rule, or an error.
+
+    Cohort functions call this on a scores table: :func:`~wellbeing_framework.score` has
+    already written real dates there, so this only reads text when a table came from
+    elsewhere, and then by the same rule as :func:`~wellbeing_framework.validate`.
+
+    Raises
+    ------
+    ValueError
+        If any value cannot be read as a date (the message gives the rows, never a value).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> as_dates(pd.Series(["02/03/2025", "04/03/2025"])).dt.day.tolist()
+    [2, 4]
+    """
+    parsed = parse_dates(values, dayfirst=dayfirst, date_format=date_format)
+    bad = np.flatnonzero(parsed.problems)
+    if len(bad):
+        rows = ", ".join(str(r) for r in bad[:5]) + (", ..." if len(bad) > 5 else "")
+        msg = (
+            f"{len(bad)} value(s) of {name!r} are not dates by the library's rule "
+            f"({DATE_EXPECTED}; no mixing of formats): rows {rows}; validate the data first"
+        )
+        raise ValueError(msg)
+    return parsed.values
