@@ -112,16 +112,43 @@ class TestOtherPlots:
         snap = wf.cohort.snapshot(cohort_scores, framework, policy=wf.DisclosurePolicy.none())
         ax = wf.plot.snapshot(snap)
         segments = by_gid(ax, "band:index:")
-        assert len(segments) == 4
+        assert len(segments) == 6  # four bands, not scored, suppressed
         assert sum(s.get_width() for s in segments.values()) == pytest.approx(100)
-        assert len({s.get_hatch() for s in segments.values()}) == 4
+        assert segments["band:index:suppressed"].get_width() == 0
+        bands = [
+            v
+            for k, v in segments.items()
+            if k.split(":")[-1] in ("high need", "some need", "managing", "thriving")
+        ]
+        assert len({s.get_hatch() for s in bands}) == 4
         assert [t.get_text() for t in ax.get_legend().get_texts()] == [
             "high need",
             "some need",
             "managing",
             "thriving",
+            "not scored",
         ]
         assert "exactly" in wf.plot.describe(ax)
+
+    def test_snapshot_shares_of_published_n(self, framework: wf.Framework) -> None:
+        """A 40-person team: shares are of n, the hidden part is its own segment, and the
+        description gives the same numbers as the bars."""
+        scores = wf.score(wf.make_cohort(40, waves=2, seed=1), framework)
+        snap = wf.cohort.snapshot(scores, framework)
+        ax = wf.plot.snapshot(snap)
+        segments = by_gid(ax, "band:index:")
+        index = snap[snap.measure == "index"].set_index("band")
+        n = float(index["n"].iloc[0])
+        for band, count in index["count"].items():
+            expected = 0.0 if pd.isna(count) else 100 * count / n
+            assert segments[f"band:index:{band}"].get_width() == pytest.approx(expected)
+        hidden = segments["band:index:suppressed"].get_width()
+        assert hidden > 0
+        assert sum(s.get_width() for s in segments.values()) == pytest.approx(100)
+        text = wf.plot.describe(ax)
+        for band, count in index["count"].dropna().items():
+            assert f"{band} {100 * count / n:.0f}%" in text
+        assert f"suppressed {hidden:.0f}%" in text
 
     def test_change(self, framework: wf.Framework) -> None:
         """Identity line, the reliable-change band, and points by category."""

@@ -20,11 +20,13 @@ from typing import Any, cast
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from attrs import field, frozen
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from wellbeing_framework._version import __version__
 from wellbeing_framework.cohort import (
+    ChangeResult,
     DisclosurePolicy,
     change,
     compare_groups,
@@ -32,6 +34,7 @@ from wellbeing_framework.cohort import (
     reliability,
     snapshot,
 )
+from wellbeing_framework.cohort.disclosure import published_shares
 from wellbeing_framework.cohort.select import choose_rows
 from wellbeing_framework.continuum import (
     DISCLAIMER,
@@ -52,7 +55,7 @@ from wellbeing_framework.plot.style import (
 from wellbeing_framework.scoring import ScoringRules, score
 from wellbeing_framework.shapes import detect_shape, to_wide
 
-__all__ = ["cohort_report", "write_report"]
+__all__ = ["Published", "cohort_report", "published_tables", "write_report"]
 
 _CSS = """
 body{font-family:Arial,Helvetica,sans-serif;color:#0b0c0c;max-width:60rem;margin:2rem auto;
@@ -84,47 +87,97 @@ def _figure(ax: Axes) -> str:
     )
 
 
-def _table(frame: pd.DataFrame, caption: str, *, digits: int = 2) -> str:
-    shown = frame.copy()
-    for column in shown.columns:
-        if pd.api.types.is_float_dtype(shown[column].dtype) and not str(
-            shown[column].dtype
-        ).startswith("Int"):
-            shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:.{digits}f}")
+SUPPRESSED_MARK = "–"
+NOT_ENOUGH = "not enough data"
+
+
+def _cell(value: object, *, hidden: bool, digits: int) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(cast("Any", value))):
+        return SUPPRESSED_MARK if hidden else NOT_ENOUGH
+    if isinstance(value, float | np.floating):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def _table(frame: pd.DataFrame, caption: str, policy: DisclosurePolicy, *, digits: int = 2) -> str:
+    """An HTML table: suppressed cells as a dash, uncomputable ones as "not enough data".
+
+    A row whose ``n`` (or ``count``) is suppressed has every figure suppressed; any other
+    missing figure could not be computed. A footnote says which is which.
+    """
+    counts = [c for c in ("n", "count") if c in frame.columns]
+    hidden_rows = (
+        frame[counts[0]].isna().to_numpy(dtype=bool) if counts else np.zeros(len(frame), bool)
+    )
+    shown = pd.DataFrame(
+        {
+            column: [
+                _cell(
+                    value,
+                    hidden=bool(hidden)
+                    or column in ("count", "n", *_COUNT_COLUMNS)
+                    or "share" in str(column),
+                    digits=digits,
+                )
+                for value, hidden in zip(frame[column], hidden_rows, strict=True)
+            ]
+            for column in frame.columns
+        }
+    )
     body = shown.to_html(index=False, na_rep="", escape=True, border=0)
     body = body.replace(
         '<table class="dataframe">', f"<table><caption>{html.escape(caption)}</caption>", 1
     )
-    return f'<div class="scroll">{body}</div>'
+    notes = []
+    if (shown == SUPPRESSED_MARK).any().any():
+        notes.append(f"{SUPPRESSED_MARK} suppressed: {policy.describe()}")
+    if (shown == NOT_ENOUGH).any().any():
+        notes.append(
+            f"{NOT_ENOUGH}: the figure cannot be computed (too few people, or every score "
+            "the same)."
+        )
+    foot = "".join(f'<p class="small">{html.escape(n)}</p>' for n in notes)
+    return f'<div class="scroll">{body}</div>{foot}'
+
+
+_COUNT_COLUMNS = (
+    "improved",
+    "no_reliable_change",
+    "deteriorated",
+    "baseline count",
+    "latest count",
+)
 
 
 def _change_bars(summary: pd.DataFrame, titles: dict[str, str]) -> Axes:
-    """Stacked bars of the published counts improved / no reliable change / deteriorated."""
+    """100 % bars of improved / no reliable change / deteriorated, of the published n."""
+    columns = [
+        ("improved", "improved", "//"),
+        ("no_reliable_change", "no reliable change", ""),
+        ("deteriorated", "deteriorated", ".."),
+    ]
+    widths = []
+    for _, row in summary.iterrows():
+        values, hidden, _ = published_shares([row[c] for c, _, _ in columns], row["n"])
+        widths.append([*(100 * values), 100 * hidden])
+    table = np.array(widths).reshape(len(summary), len(columns) + 1)
     with theme():
         _, ax = plt.subplots(figsize=(7.5, 0.55 * len(summary) + 1.5), layout="constrained")
-        columns = [
-            ("improved", "improved", "//"),
-            ("no_reliable_change", "no reliable change", ""),
-            ("deteriorated", "deteriorated", ".."),
-        ]
-        totals = sum(
-            summary[c].astype("Float64").fillna(0).to_numpy(dtype=float) for c, _, _ in columns
-        )
         left = np.zeros(len(summary))
-        for column, label, hatch in columns:
-            values = summary[column].astype("Float64").fillna(0).to_numpy(dtype=float)
-            share = np.divide(100 * values, totals, out=np.zeros_like(values), where=totals > 0)
+        for j, (_, label, hatch) in enumerate([*columns, ("", "suppressed", "xxx")]):
+            hidden = label == "suppressed"
             ax.barh(
                 range(len(summary)),
-                share,
+                table[:, j],
                 left=left,
-                color=RC_COLOURS[label],
+                color="white" if hidden else RC_COLOURS[label],
                 hatch=hatch,
-                edgecolor="white",
+                edgecolor="#505a5f" if hidden else "white",
                 label=label,
             )
-            for y, (x0, w) in enumerate(zip(left, share, strict=True)):
+            for y, (x0, w) in enumerate(zip(left, table[:, j], strict=True)):
                 if w >= 7:
+                    dark = label in ("improved", "deteriorated")
                     ax.text(
                         x0 + w / 2,
                         y,
@@ -132,27 +185,34 @@ def _change_bars(summary: pd.DataFrame, titles: dict[str, str]) -> Axes:
                         ha="center",
                         va="center",
                         fontsize=8,
-                        color="white" if label != "no reliable change" else "#0b0c0c",
+                        color="white" if dark else "#0b0c0c",
+                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"}
+                        if hidden
+                        else None,
                     )
-            left += share
+            left += table[:, j]
         ax.set_yticks(range(len(summary)))
         ax.set_yticklabels([titles.get(m, m) for m in summary["measure"]])
         ax.invert_yaxis()
         ax.set_xlim(0, 100)
-        ax.set_xlabel("% of people (of published counts)")
+        ax.set_xlabel("% of people with two assessments (of the published n)")
         ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
     parts = []
-    for _, row in summary.iterrows():
-        if pd.notna(row["improved"]) and pd.notna(row["n"]) and row["n"]:
-            parts.append(
-                f"{titles.get(row['measure'], row['measure'])} "
-                f"{100 * row['improved'] / row['n']:.0f}% improved"
-            )
+    for (_, row), w in zip(summary.iterrows(), table, strict=True):
+        said = [
+            f"{w[j]:.0f}% {label}"
+            for j, (column, label, _) in enumerate(columns)
+            if pd.notna(row[column]) and w.sum() > 0
+        ]
+        if w[3] > 0:
+            said.append(f"{w[3]:.0f}% suppressed")
+        if said:
+            parts.append(f"{titles.get(row['measure'], row['measure'])}: {', '.join(said)}")
     set_description(
         ax,
         "Share of people whose scores improved, did not change reliably, or deteriorated "
-        "between baseline and follow-up, by measure"
-        + (f": {'; '.join(parts)}." if parts else "."),
+        "between baseline and follow-up, of the published number of people"
+        + (f". {'; '.join(parts)}." if parts else "."),
     )
     return ax
 
@@ -192,6 +252,230 @@ def _mix_bars(mix: pd.DataFrame, framework: Framework) -> Axes:
     return ax
 
 
+@frozen(kw_only=True, eq=False)
+class Published:
+    """Every table the report publishes, after disclosure control (internal).
+
+    A section whose table is ``None`` is not shown; ``reasons`` says why, in a sentence.
+    """
+
+    policy: DisclosurePolicy
+    n_people: int | None
+    n_assessments: int | None
+    period: str | None
+    snapshot_first: pd.DataFrame | None = None
+    snapshot_last: pd.DataFrame | None = None
+    change: ChangeResult | None = None
+    groups: pd.DataFrame | None = None
+    group: str | None = None
+    mix: pd.DataFrame | None = None
+    reliability: pd.DataFrame | None = None
+    reasons: dict[str, str] = field(factory=dict)
+
+
+def _period(scores: pd.DataFrame) -> str | None:
+    if "assessment_date" not in scores or scores["assessment_date"].isna().all():
+        return None
+    dates = scores["assessment_date"]  # read once, by the one date rule, when scored
+    return f"{dates.min():%B %Y} to {dates.max():%B %Y}"
+
+
+def published_tables(
+    ratings: pd.DataFrame,
+    framework: Framework,
+    *,
+    rules: ScoringRules | None = None,
+    continuum_rules: ContinuumRules | None = None,
+    policy: DisclosurePolicy | None = None,
+    group: str | None = "client_group",
+    seed: int = 0,
+) -> Published:
+    """Score the ratings and compute every table the report publishes (internal).
+
+    When the whole cohort is too small to publish, nothing but that fact is published.
+    """
+    policy = policy or DisclosurePolicy()
+    resolved = (rules or ScoringRules()).resolve(framework)
+    wide = to_wide(ratings, framework) if detect_shape(ratings) == "long" else ratings
+    scores = score(wide, framework, resolved)
+    people = scores["person_id"].nunique() if "person_id" in scores else len(scores)
+    n_people = policy.apply_total(float(people))
+    if n_people is None or n_people == 0:
+        return Published(
+            policy=policy,
+            n_people=None,
+            n_assessments=None,
+            period=None,
+            reasons={
+                "cohort": f"This cohort has fewer than {policy.threshold} people, so no "
+                "statistics are published: any figure could identify someone."
+            },
+        )
+    rater = "self" if "rater" in scores and (scores["rater"] == "self").any() else None
+    reasons: dict[str, str] = {}
+    result = None
+    try:
+        result = change(wide, framework, policy=policy, rater=rater, seed=seed)
+    except (ValueError, KeyError) as exc:
+        reasons["change"] = f"Change cannot be computed: {exc}"
+    else:
+        if result.people["difference"].notna().sum() == 0:
+            reasons["change"] = (
+                "Change needs two assessments of the same person; everyone in this cohort "
+                "has one (or none after their first)."
+            )
+            result = None
+    comparison = None
+    if group and group in scores:
+        latest = scores.iloc[choose_rows(scores, "last", rater=rater)]
+        comparison = compare_groups(latest, framework, by=group, policy=policy)
+    placed = place_on_continuum(scores, framework, continuum_rules)
+    latest_placed = placed.iloc[choose_rows(placed, "last", rater=rater)]
+    baseline_rows = wide.iloc[choose_rows(wide, "first", rater=rater)]
+    return Published(
+        policy=policy,
+        n_people=n_people,
+        n_assessments=policy.apply_total(float(len(scores))),
+        period=_period(scores),
+        snapshot_first=snapshot(scores, framework, "first", policy=policy, rater=rater),
+        snapshot_last=snapshot(scores, framework, "last", policy=policy, rater=rater),
+        change=result,
+        groups=comparison,
+        group=group if comparison is not None else None,
+        mix=continuum_mix(latest_placed, policy=policy),
+        reliability=reliability(baseline_rows, framework, policy=policy),
+        reasons=reasons,
+    )
+
+
+def _count(value: int | None, policy: DisclosurePolicy) -> str:
+    if value is None:
+        return "suppressed"
+    if policy.rounding > 1:
+        return f"{value} (rounded to the nearest {policy.rounding})"
+    return str(value)
+
+
+def _overview(tables: Published, framework: Framework) -> str:
+    policy = tables.policy
+    items = [
+        f"<li>People: {_count(tables.n_people, policy)}</li>",
+        f"<li>Assessments: {_count(tables.n_assessments, policy)}</li>",
+    ]
+    if tables.period:
+        items.append(f"<li>Period: {html.escape(tables.period)}</li>")
+    items.append(
+        f"<li>Framework: {html.escape(framework.title)} (<code>{html.escape(framework.key)}"
+        f"</code>, version {html.escape(framework.version)})</li>"
+    )
+    why = tables.reasons.get("cohort")
+    return (
+        "<h2>Overview</h2><ul>"
+        + "".join(items)
+        + "</ul>"
+        + (f'<p class="note">{html.escape(why)}</p>' if why else "")
+        + f'<p class="note">{html.escape(policy.describe())} Figures show only published, '
+        "aggregate numbers.</p>"
+    )
+
+
+def _snapshot_section(tables: Published) -> str:
+    first, last = tables.snapshot_first, tables.snapshot_last
+    if first is None or last is None:
+        return ""
+    first_index = first[first["measure"] == "index"].reset_index(drop=True)
+    last_index = last[last["measure"] == "index"].reset_index(drop=True)
+    index_table = pd.DataFrame(
+        {
+            "band": first_index["band"],
+            "n": first_index["n"],
+            "baseline count": first_index["count"],
+            "baseline share": first_index["share"],
+            "latest count": last_index["count"],
+            "latest share": last_index["share"],
+        }
+    )
+    return (
+        "<h2>Snapshot</h2><p>How many people were in each band at their first assessment.</p>"
+        + _figure(plot_snapshot(first, title="Bands at the first assessment"))
+        + _table(index_table, "Index bands, first and latest assessment", tables.policy)
+    )
+
+
+def _change_section(tables: Published, titles: dict[str, str]) -> str:
+    if tables.change is None:
+        why = tables.reasons.get("change", "")
+        return f"<h2>Change over time</h2><p>{html.escape(why)}</p>"
+    summary = tables.change.summary
+    return (
+        "<h2>Change over time</h2>"
+        f"<p>{html.escape(tables.change.note)}</p>"
+        + _figure(_change_bars(summary, titles))
+        + _table(
+            summary.drop(columns=["reliability_source"]),
+            "Change from first to latest assessment, by measure",
+            tables.policy,
+        )
+    )
+
+
+def _groups_section(tables: Published) -> str:
+    if tables.groups is None or tables.group is None:
+        return ""
+    label = tables.group.replace("_", " ")
+    index = tables.groups[tables.groups["measure"] == "index"].drop(columns=["measure"])
+    return (
+        "<h2>Groups and equity</h2><p>Social justice is a value of the framework: where do "
+        "outcomes differ? Each group's mean index at the latest assessment, with its gap to "
+        "everyone else.</p>"
+        + _figure(plot_groups(tables.groups, title=f"Index by {label}"))
+        + _table(index, f"Index by {label}", tables.policy)
+        + f'<p class="small">{html.escape(tables.groups.attrs.get("disclosure", ""))}</p>'
+    )
+
+
+def _continuum_section(tables: Published, framework: Framework) -> str:
+    if tables.mix is None:
+        return ""
+    return (
+        "<h2>Practice continuum</h2>"
+        f'<p class="note">{html.escape(DISCLAIMER)}</p>'
+        + _figure(_mix_bars(tables.mix, framework))
+        + _table(tables.mix, "Cases by approach at the latest assessment", tables.policy)
+    )
+
+
+def _reliability_section(tables: Published) -> str:
+    if tables.reliability is None:
+        return ""
+    return (
+        "<h2>Reliability</h2><p>Internal consistency of each domain at baseline (Cronbach's "
+        "alpha, pairwise, with Feldt's 95% interval).</p>"
+        + _table(
+            tables.reliability.drop(columns=["domain"]),
+            "Cronbach's alpha by domain",
+            tables.policy,
+        )
+    )
+
+
+def _methods_section(
+    framework: Framework, rules: ScoringRules, continuum_rules: ContinuumRules
+) -> str:
+    rules_json = html.escape(json.dumps(converter.unstructure(rules), indent=2))
+    continuum_json = html.escape(
+        json.dumps(converter.unstructure(continuum_rules.resolve(framework)), indent=2)
+    )
+    return (
+        "<h2>Methods</h2><p>Domain scores are the mean of the answered ratings rescaled to "
+        "0-100; reliable change follows Jacobson &amp; Truax (1991), a change being reliable "
+        "when |RCI| &gt; 1.959964 (z for a two-sided 95% level); counts pass through the "
+        "disclosure policy above.</p>"
+        f"<details><summary>Scoring rules</summary><pre>{rules_json}</pre></details>"
+        f"<details><summary>Continuum rules</summary><pre>{continuum_json}</pre></details>"
+    )
+
+
 def cohort_report(
     ratings: pd.DataFrame,
     framework: Framework,
@@ -228,7 +512,9 @@ def cohort_report(
     -------
     str
         The HTML: overview, snapshot, change with reliable change, groups and equity,
-        continuum mix, reliability, and methods. No external resources.
+        continuum mix, reliability, and methods. No external resources. A section that
+        cannot be computed says why (change on a cohort assessed once, say); a cohort too
+        small to publish gets an overview that says so and no statistics at all.
 
     Raises
     ------
@@ -243,115 +529,28 @@ def cohort_report(
     >>> page.startswith("<!DOCTYPE html>"), "http://" in page.replace("http://www.w3", "")
     (True, False)
     """
-    policy = policy or DisclosurePolicy()
     resolved = (rules or ScoringRules()).resolve(framework)
-    wide = to_wide(ratings, framework) if detect_shape(ratings) == "long" else ratings
-    scores = score(wide, framework, resolved)
-    placed = place_on_continuum(scores, framework, continuum_rules)
+    placing = continuum_rules or ContinuumRules()
+    tables = published_tables(
+        ratings,
+        framework,
+        rules=resolved,
+        continuum_rules=placing,
+        policy=policy,
+        group=group,
+        seed=seed,
+    )
     titles = {d.key: d.title for d in framework.domains} | {"index": "Index"}
-    sections: list[str] = []
-
-    people = scores["person_id"].nunique() if "person_id" in scores else len(scores)
-    n_people = policy.apply_total(float(people))
-    n_assess = policy.apply_total(float(len(scores)))
-    period = ""
-    if "assessment_date" in scores:
-        dates = pd.to_datetime(scores["assessment_date"])
-        period = f"{dates.min():%B %Y} to {dates.max():%B %Y}"
-    overview = [
-        "<ul>",
-        f"<li>People: {n_people if n_people is not None else 'suppressed'}</li>",
-        f"<li>Assessments: {n_assess if n_assess is not None else 'suppressed'}</li>",
-    ]
-    if period:
-        overview.append(f"<li>Period: {html.escape(period)}</li>")
-    overview += [
-        f"<li>Framework: {html.escape(framework.title)} (<code>{html.escape(framework.key)}"
-        f"</code>, version {html.escape(framework.version)})</li>",
-        "</ul>",
-        f'<p class="note">{html.escape(policy.describe())} Figures show only published, '
-        "aggregate numbers.</p>",
-    ]
-    sections.append("<h2>Overview</h2>" + "".join(overview))
-
-    rater = "self" if "rater" in scores and (scores["rater"] == "self").any() else None
-    snap = snapshot(scores, framework, "first", policy=policy, rater=rater)
-    snap_last = snapshot(scores, framework, "last", policy=policy, rater=rater)
-    first_index = snap[snap["measure"] == "index"].reset_index(drop=True)
-    last_index = snap_last[snap_last["measure"] == "index"].reset_index(drop=True)
-    index_table = pd.DataFrame(
-        {
-            "band": first_index["band"],
-            "baseline count": first_index["count"],
-            "baseline share": first_index["share"],
-            "latest count": last_index["count"],
-            "latest share": last_index["share"],
-        }
-    )
-    sections.append(
-        "<h2>Snapshot</h2><p>How many people were in each band at their first assessment.</p>"
-        + _figure(plot_snapshot(snap, title="Bands at the first assessment"))
-        + _table(index_table, "Index bands, first and latest assessment")
-    )
-
-    try:
-        result = change(wide, framework, policy=policy, rater=rater, seed=seed)
-    except (ValueError, KeyError) as exc:
-        sections.append(f"<h2>Change over time</h2><p>Not available: {html.escape(str(exc))}</p>")
-    else:
-        summary = result.summary.drop(columns=["reliability_source"])
-        sections.append(
-            "<h2>Change over time</h2>"
-            f"<p>{html.escape(result.note)}</p>"
-            + _figure(_change_bars(result.summary, titles))
-            + _table(summary, "Change from first to latest assessment, by measure")
-        )
-
-    if group and group in scores:
-        latest = scores.iloc[choose_rows(scores, "last", rater=rater)]
-        comparison = compare_groups(latest, framework, by=group, policy=policy)
-        sections.append(
-            "<h2>Groups and equity</h2><p>Social justice is a value of the framework: where do "
-            "outcomes differ? Each group's mean index at the latest assessment, with its gap to "
-            "everyone else.</p>"
-            + _figure(plot_groups(comparison, title=f"Index by {group.replace('_', ' ')}"))
-            + _table(
-                comparison[comparison["measure"] == "index"].drop(columns=["measure"]),
-                f"Index by {group.replace('_', ' ')}",
-            )
-        )
-
-    latest_placed = placed.iloc[choose_rows(placed, "last", rater=rater)]
-    mix = continuum_mix(latest_placed, policy=policy)
-    sections.append(
-        "<h2>Practice continuum</h2>"
-        f'<p class="note">{html.escape(DISCLAIMER)}</p>'
-        + _figure(_mix_bars(mix, framework))
-        + _table(mix, "Cases by approach at the latest assessment")
-    )
-
-    baseline_rows = wide.iloc[choose_rows(wide, "first", rater=rater)]
-    table = reliability(baseline_rows, framework, policy=policy)
-    sections.append(
-        "<h2>Reliability</h2><p>Internal consistency of each domain at baseline (Cronbach's "
-        "alpha, pairwise, with Feldt's 95% interval).</p>"
-        + _table(table.drop(columns=["domain"]), "Cronbach's alpha by domain")
-    )
-
-    rules_json = html.escape(json.dumps(converter.unstructure(resolved), indent=2))
-    continuum_json = html.escape(
-        json.dumps(
-            converter.unstructure((continuum_rules or ContinuumRules()).resolve(framework)),
-            indent=2,
-        )
-    )
-    sections.append(
-        "<h2>Methods</h2><p>Domain scores are the mean of the answered ratings rescaled to "
-        "0-100; reliable change follows Jacobson &amp; Truax (1991); counts pass through the "
-        "disclosure policy above.</p>"
-        f"<details><summary>Scoring rules</summary><pre>{rules_json}</pre></details>"
-        f"<details><summary>Continuum rules</summary><pre>{continuum_json}</pre></details>"
-    )
+    sections = [_overview(tables, framework)]
+    if "cohort" not in tables.reasons:
+        sections += [
+            _snapshot_section(tables),
+            _change_section(tables, titles),
+            _groups_section(tables),
+            _continuum_section(tables, framework),
+            _reliability_section(tables),
+        ]
+    sections.append(_methods_section(framework, resolved, placing))
     made = _dt.datetime.now(tz=_dt.UTC).strftime("%d %B %Y")
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'

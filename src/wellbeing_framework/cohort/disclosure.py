@@ -9,7 +9,8 @@ value can be worked back out from the total.
 from __future__ import annotations
 
 import math
-from typing import ClassVar
+from collections.abc import Sequence
+from typing import ClassVar, cast
 
 import numpy as np
 import pandas as pd
@@ -17,7 +18,7 @@ from attrs import frozen
 
 from wellbeing_framework.exceptions import WellbeingFrameworkError
 
-__all__ = ["DisclosurePolicy"]
+__all__ = ["DisclosurePolicy", "published_shares"]
 
 
 @frozen(kw_only=True)
@@ -35,8 +36,8 @@ class DisclosurePolicy:
     keep_zero
         Publish a true zero as 0 (a zero reveals nobody).
     secondary
-        Where a total is shown and exactly one cell was suppressed, suppress one more so
-        the hidden value cannot be worked out by subtraction.
+        Where a total is shown, suppress more cells until no hidden value can be worked
+        out, or narrowed to a rounded count's precision, by subtraction.
 
     References
     ----------
@@ -136,8 +137,10 @@ class DisclosurePolicy:
         counts
             Non-negative counts.
         total
-            True when the sum of these counts is published too: then, if exactly one count
-            is hidden, the smallest other non-zero count is hidden as well.
+            True when the sum of these counts is published too: then, while the total
+            minus the shown counts would pin a hidden count down (always so when only one
+            is hidden), the smallest other non-zero count is hidden as well; and if the
+            sum itself is suppressed, every count is.
 
         Examples
         --------
@@ -148,19 +151,85 @@ class DisclosurePolicy:
         series = pd.Series(counts)
         values = series.to_numpy(dtype=float, na_value=np.nan)
         hide = self.suppressed(values)
-        if total and self.secondary and hide.sum() == 1 and len(values) > 1:
-            candidates = np.where(~hide & (values > 0), values, np.inf)
-            if np.isfinite(candidates).any():
+        if total and self.apply_total(float(np.nansum(values))) is None:
+            # the total is hidden: so is every cell, zeros included (they would say who
+            # is where in a group too small to publish)
+            return pd.Series(pd.NA, index=series.index, name=series.name, dtype="Int64")
+        if total and self.secondary and hide.any() and len(values) > 1:
+            while self._narrow(values, hide):
+                candidates = np.where(~hide & (values > 0), values, np.inf)
+                if not np.isfinite(candidates).any():
+                    break
                 hide[int(np.argmin(candidates))] = True
-            else:
-                open_cells = np.flatnonzero(~hide)
-                if len(open_cells):
-                    hide[open_cells[0]] = True
         shown = [pd.NA if h else self.round(v) for v, h in zip(values, hide, strict=True)]
         return pd.Series(shown, index=series.index, name=series.name, dtype="Int64")
+
+    def _interval(self, value: float) -> tuple[float, float]:
+        """The whole numbers a published count can stand for (zero is exact)."""
+        shown = self.round(value)
+        if shown == 0 and self.keep_zero:
+            return 0.0, 0.0
+        half = self.rounding / 2
+        low = max(math.ceil(shown - half), self.threshold)
+        return float(low), float(max(math.ceil(shown + half) - 1, low))
+
+    def _narrow(self, values: np.ndarray, hide: np.ndarray) -> bool:
+        """True when the published total minus the shown cells pins a hidden cell down.
+
+        The hidden cells add up to the total minus the shown cells, which an attacker
+        knows within the rounding of each; a hidden cell is pinned down when it can then
+        take no more values than a rounded count could (one when nothing is rounded). A
+        single hidden cell is always pinned down.
+        """
+        k = int(hide.sum())
+        if k == 1:
+            return True
+        _total_low, total_high = self._interval(float(values.sum()))
+        shown_low = sum(self._interval(v)[0] for v in values[~hide])
+        most = total_high - shown_low - (k - 1) * (1 if self.keep_zero else 0)
+        least = 1 if self.keep_zero else 0
+        return most - least + 1 <= max(self.rounding, 1)
 
     def apply_total(self, total: float) -> int | None:
         """Publishable version of a single total (``None`` when suppressed)."""
         if self.suppressed(np.array([total]))[0]:
             return None
         return self.round(total)
+
+
+def published_shares(counts: Sequence[object], n: object) -> tuple[np.ndarray, float, bool]:
+    """Shares of the published total for drawing: each published count over *n*.
+
+    Parameters
+    ----------
+    counts
+        Published counts, ``<NA>`` (or ``None``) where suppressed.
+    n
+        The published total, ``<NA>``/``None`` when suppressed.
+
+    Returns
+    -------
+    shares, suppressed, scaled
+        ``shares``: one per count (0 where suppressed); ``suppressed``: the share hidden by
+        disclosure control (``n`` minus the published counts), drawn as its own segment;
+        ``scaled``: True when rounding made the published counts add to more than ``n``,
+        so every share was scaled down to make the whole add to 1. The shares and
+        ``suppressed`` always add to 1 (or are all 0 when ``n`` is hidden or zero), so a
+        bar never claims "100 %" for one category when anything is hidden.
+
+    Examples
+    --------
+    A 40-person team: 19 of 39 improved were published as 20, the rest suppressed.
+
+    >>> shares, hidden, scaled = published_shares([20, None, None], 40)
+    >>> shares.tolist(), hidden, scaled
+    ([0.5, 0.0, 0.0], 0.5, False)
+    """
+    values = pd.Series(list(counts), dtype="Float64").fillna(0).to_numpy(dtype=np.float64)
+    if n is None or pd.isna(cast("float", n)) or not float(cast("float", n)):
+        return np.zeros(len(values)), 0.0, False
+    total = float(cast("float", n))
+    shown = float(values.sum())
+    if shown > total:
+        return values / shown, 0.0, True
+    return values / total, (total - shown) / total, False

@@ -11,6 +11,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from wellbeing_framework.cohort.change import ChangeResult
+from wellbeing_framework.cohort.disclosure import published_shares
+from wellbeing_framework.cohort.snapshot import NOT_SCORED
 from wellbeing_framework.framework import Framework
 from wellbeing_framework.plot.quadrant import _polar_axes, as_profile
 from wellbeing_framework.plot.style import (
@@ -29,6 +31,9 @@ from wellbeing_framework.scoring import Profile
 __all__ = ["change", "continuum", "groups", "snapshot", "star"]
 
 _HATCHES = ("", "//", "..", "xx", "\\\\", "oo")
+
+#: The segment of a 100 % bar that disclosure control hid.
+SUPPRESSED = "suppressed"
 
 
 def star(
@@ -158,49 +163,32 @@ def snapshot(snap: pd.DataFrame, *, ax: Axes | None = None, title: str | None = 
     >>> tuple(float(x) for x in ax.get_xlim())
     (0.0, 100.0)
     """
-    table = snap[snap["band"] != "not scored"]
+    table = snap[snap["band"] != NOT_SCORED]
     measures = list(dict.fromkeys(table["measure"]))
     titles = dict(zip(table["measure"], table["title"], strict=False))
     bands = list(dict.fromkeys(table["band"]))
     colours = {b: BAND_COLOURS[i % len(BAND_COLOURS)] for i, b in enumerate(bands)}
+    colours[NOT_SCORED] = LIGHT_GREY
     hatches = {b: _HATCHES[i % len(_HATCHES)] for i, b in enumerate(bands)}
+    hatches[NOT_SCORED] = ""
     axes = _axes(ax, (7.5, 0.5 * len(measures) + 1.6))
+    shares: dict[str, dict[str, float]] = {}
+    any_scaled = False
     with theme():
         for row, measure in enumerate(measures):
-            part = table[table["measure"] == measure].set_index("band")
-            counts = part["count"].astype("Float64").fillna(0).to_numpy(dtype=float)
-            total = counts.sum()
-            left = 0.0
-            for band, count in zip(bands, counts, strict=True):
-                width = 100 * count / total if total else 0.0
-                (bar,) = axes.barh(
-                    row,
-                    width,
-                    left=left,
-                    color=colours[band],
-                    hatch=hatches[band],
-                    edgecolor="white",
-                    label=band if row == 0 else None,
-                )
-                bar.set_gid(f"band:{measure}:{band}")
-                if width >= 8:
-                    dark = BAND_COLOURS.index(colours[band]) >= 2
-                    axes.text(
-                        left + width / 2,
-                        row,
-                        f"{width:.0f}%",
-                        ha="center",
-                        va="center",
-                        fontsize=8,
-                        color="white" if dark else DARK_GREY,
-                        bbox={"boxstyle": "round,pad=0.15", "fc": colours[band], "ec": "none"},
-                    )
-                left += width
+            part = snap[snap["measure"] == measure].set_index("band")
+            n = part["n"].iloc[0]
+            order = [*bands, NOT_SCORED]
+            values, hidden, scaled = published_shares([part["count"].get(b) for b in order], n)
+            any_scaled |= scaled
+            widths = dict(zip(order, 100 * values, strict=True)) | {SUPPRESSED: 100 * hidden}
+            shares[measure] = widths
+            _stacked_bar(axes, row, measure, widths, colours, hatches)
         axes.set_yticks(range(len(measures)))
         axes.set_yticklabels(["\n".join(textwrap.wrap(titles[m], 18)) for m in measures])
         axes.invert_yaxis()
         axes.set_xlim(0, 100)
-        axes.set_xlabel("% of people (of published counts)")
+        axes.set_xlabel("% of people (of the published total n)")
         axes.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8, title="Band")
         note = snap.attrs.get("disclosure")
         if note:
@@ -215,17 +203,58 @@ def snapshot(snap: pd.DataFrame, *, ax: Axes | None = None, title: str | None = 
             )
         if title:
             axes.set_title(title, loc="left")
-    index = table[table["measure"] == "index"]
-    summary = ", ".join(
-        f"{b} {s:.0%}" for b, s in zip(index["band"], index["share"], strict=True) if pd.notna(s)
-    )
+    index = shares.get("index", {})
+    summary = ", ".join(f"{b} {w:.0f}%" for b, w in index.items() if w > 0)
     set_description(
         axes,
-        f"Stacked bars of the share of people in each band for {len(measures)} measures. "
+        f"Stacked bars of the share of people in each band for {len(measures)} measures, "
+        "of the published total. "
         + (f"Index: {summary}. " if summary else "")
+        + ("Rounded counts were scaled to add to 100%. " if any_scaled else "")
         + (note or ""),
     )
     return axes
+
+
+def _stacked_bar(
+    axes: Axes,
+    row: int,
+    measure: str,
+    widths: dict[str, float],
+    colours: dict[str, str],
+    hatches: dict[str, str],
+) -> None:
+    """One 100 % bar: a segment per category, the suppressed part hatched grey."""
+    left = 0.0
+    for band, width in widths.items():
+        hidden = band == SUPPRESSED
+        (bar,) = axes.barh(
+            row,
+            width,
+            left=left,
+            color="white" if hidden else colours[band],
+            hatch="xxx" if hidden else hatches[band],
+            edgecolor=MID_GREY if hidden else "white",
+            label=band if row == 0 and (width > 0 or not hidden) else None,
+        )
+        bar.set_gid(f"band:{measure}:{band}")
+        if width >= 8:
+            dark = not hidden and colours[band] in BAND_COLOURS[2:]
+            axes.text(
+                left + width / 2,
+                row,
+                f"{width:.0f}%",
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if dark else DARK_GREY,
+                bbox={
+                    "boxstyle": "round,pad=0.15",
+                    "fc": "white" if hidden else colours[band],
+                    "ec": "none",
+                },
+            )
+        left += width
 
 
 def change(
