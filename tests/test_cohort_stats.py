@@ -354,3 +354,97 @@ class TestPseudonymise:
         out = wf.pseudonymise(["H1", None, np.nan], key="a key that is long enough")
         assert out[1] is None
         assert out[2] is None
+
+
+class TestMethodologicalHonesty:
+    def test_stratified_alpha_hand_worked(self) -> None:
+        """Stratified alpha against the formula worked by hand on four people."""
+        from wellbeing_framework.cohort.reliability import stratified_alpha
+
+        parts = np.array([[40.0, 50], [55, 60], [70, 65], [65, 80]])
+        # variances 175, 156.25 (ddof 1); var of the sum 12.5^2 * ... worked out below
+        total = parts.sum(axis=1)  # 90, 115, 135, 145
+        var_total = np.var(total, ddof=1)  # 595.8333...
+        expected = 1 - (175.0 * (1 - 0.8) + 156.25 * (1 - 0.7)) / var_total
+        assert np.var(parts[:, 0], ddof=1) == pytest.approx(175.0)
+        assert np.var(parts[:, 1], ddof=1) == pytest.approx(156.25)
+        assert stratified_alpha(parts, [0.8, 0.7])[0] == pytest.approx(expected, abs=1e-12)
+
+    def test_change_uses_stratified_alpha_for_index(self, framework: wf.Framework) -> None:
+        """By default the index's reliability is stratified alpha, and the note says so."""
+        from wellbeing_framework.cohort.reliability import stratified_alpha
+
+        cohort = wf.make_cohort(300, waves=2, seed=8)
+        result = wf.cohort.change(cohort, framework, policy=NONE)
+        summary = result.summary.set_index("measure")
+        base = wf.score(cohort, framework)
+        base = base[(base.rater == "self") & (base.wave == 1)]
+        domains = [d.key for d in framework.domains]
+        expected, _ = stratified_alpha(
+            base[domains].to_numpy(dtype=float), summary.loc[domains, "reliability"].tolist()
+        )
+        assert summary.loc["index", "reliability"] == pytest.approx(expected)
+        assert summary.loc["index", "reliability_source"].startswith("stratified alpha")
+        assert "stratified alpha" in result.note
+        assert "1.959964" in result.note
+        pooled = wf.cohort.change(cohort, framework, policy=NONE, index_reliability="pooled")
+        assert pooled.summary.set_index("measure").loc["index", "reliability"] < expected
+
+    def test_compare_groups_intervals_and_holm(self, framework: wf.Framework) -> None:
+        """Pooled and Welch intervals and p against scipy; Holm against statsmodels."""
+        from statsmodels.stats.multitest import multipletests
+
+        scores = wf.score(wf.make_cohort(400, waves=1, seed=9), framework)
+        scores = scores[scores.rater == "self"]
+        table = wf.cohort.compare_groups(scores, framework, by="client_group", policy=NONE)
+        index = table[table.measure == "index"].set_index("client_group")
+        for group, row in index.iterrows():
+            x = scores.loc[scores.client_group == group, "index"].dropna()
+            y = scores.loc[scores.client_group != group, "index"].dropna()
+            pooled = stats.ttest_ind(x, y, equal_var=True).confidence_interval(0.95)
+            welch = stats.ttest_ind(x, y, equal_var=False)
+            assert row["gap_low_pooled"] == pytest.approx(pooled.low)
+            assert row["gap_high_pooled"] == pytest.approx(pooled.high)
+            assert row["gap_low"] == pytest.approx(welch.confidence_interval(0.95).low)
+            assert row["p"] == pytest.approx(welch.pvalue)
+        holm = multipletests(index["p"].to_numpy(), method="holm")[1]
+        assert index["p_holm"].to_numpy() == pytest.approx(holm)
+
+
+class TestSayWhatIsNotThere:
+    def test_constant_ratings_alpha_note(self, framework: wf.Framework) -> None:
+        """Ratings that do not vary give no alpha and say why; no warning, no crash."""
+        data = pd.DataFrame(
+            {
+                "person_id": [f"p{i}" for i in range(12)],
+                **dict.fromkeys(framework.indicator_keys, 3),
+            }
+        )
+        table = wf.cohort.reliability(data, framework, policy=NONE)
+        assert table["alpha"].isna().all()
+        assert (table["note"] == "not enough data: the ratings do not vary").all()
+
+    def test_change_of_one_person(self, framework: wf.Framework) -> None:
+        """One person assessed twice: the summary says there is not enough data."""
+        data = pd.DataFrame(
+            {
+                "person_id": ["a", "a"],
+                "wave": [1, 2],
+                **{k: [2, 4] for k in framework.indicator_keys},
+            }
+        )
+        result = wf.cohort.change(data, framework, policy=NONE)
+        row = result.summary.set_index("measure").loc["index"]
+        assert np.isnan(row["mean_change"])
+        assert "not enough data" in row["note"]
+        assert "reliability could not be estimated" in row["note"]
+
+    def test_one_wave_report(self, framework: wf.Framework) -> None:
+        """A report on one wave says change needs two assessments; no table of zeros."""
+        cohort = wf.make_cohort(60, waves=1, seed=2)
+        page = wf.cohort_report(cohort, framework)
+        change_part = page.split("<h2>Change over time</h2>")[1].split("<h2>")[0]
+        assert "Change needs two assessments of the same person" in change_part
+        assert "<table" not in change_part
+        assert ">nan<" not in page
+        assert "&lt;NA&gt;" not in page

@@ -5,14 +5,18 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Mapping
-from typing import cast
+from typing import Literal, cast
 
 import numpy as np
 import pandas as pd
 from attrs import frozen
 
 from wellbeing_framework.cohort.disclosure import DisclosurePolicy
-from wellbeing_framework.cohort.reliability import cronbach_alpha, item_matrix
+from wellbeing_framework.cohort.reliability import (
+    cronbach_alpha,
+    item_matrix,
+    stratified_alpha,
+)
 from wellbeing_framework.cohort.select import Which, choose_rows, occasion
 from wellbeing_framework.framework import Domain, Framework
 from wellbeing_framework.scoring import score
@@ -88,7 +92,12 @@ def reliable_change(
     if x1.shape != x2.shape:
         msg = f"pre and post differ in length ({len(x1)} and {len(x2)})"
         raise ValueError(msg)
-    spread = float(np.nanstd(x1, ddof=1)) if sd is None else float(sd)
+    if sd is not None:
+        spread = float(sd)
+    elif np.count_nonzero(~np.isnan(x1)) < 2:
+        spread = float("nan")  # no spread from fewer than two scores: no RCI
+    else:
+        spread = float(np.nanstd(x1, ddof=1))
     s_diff = math.sqrt(2.0) * spread * math.sqrt(1.0 - reliability)
     diff = x2 - x1
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -224,6 +233,36 @@ def _alpha_for(ratings: pd.DataFrame, framework: Framework, domain: Domain | Non
     return cronbach_alpha(x, "pairwise")[0]
 
 
+def _given_reliability(
+    reliability: float | Mapping[str, float] | None, keys: list[str]
+) -> dict[str, tuple[float, str]] | None:
+    if reliability is None:
+        return None
+    if isinstance(reliability, Mapping):
+        return {k: (float(reliability[k]), "given") for k in keys}
+    return dict.fromkeys(keys, (float(reliability), "given"))
+
+
+def _baseline_reliability(
+    ratings: pd.DataFrame,
+    scores: pd.DataFrame,
+    framework: Framework,
+    index_reliability: str,
+) -> dict[str, tuple[float, str]]:
+    """Each domain's alpha at baseline, and the index's stratified (or pooled) alpha."""
+    out = {
+        d.key: (_alpha_for(ratings, framework, d), "Cronbach's alpha at baseline")
+        for d in framework.domains
+    }
+    if index_reliability == "pooled":
+        out["index"] = (_alpha_for(ratings, framework, None), "alpha of all items pooled")
+    else:
+        parts = scores[[d.key for d in framework.domains]].to_numpy(dtype=float, na_value=np.nan)
+        value, _ = stratified_alpha(parts, [out[d.key][0] for d in framework.domains])
+        out["index"] = (value, "stratified alpha of the domains at baseline")
+    return out
+
+
 def change(
     data: pd.DataFrame,
     framework: Framework,
@@ -237,6 +276,7 @@ def change(
     seed: int = 0,
     person: str = "person_id",
     date: str = "assessment_date",
+    index_reliability: Literal["stratified", "pooled"] = "stratified",
 ) -> ChangeResult:
     """Change per person from baseline to follow-up, with reliable change and a summary.
 
@@ -252,8 +292,9 @@ def change(
         (one per person).
     reliability
         Reliability for the reliable change index: one number, or one per measure
-        (domain keys and ``"index"``). ``None``: Cronbach's alpha of the baseline ratings
-        (pairwise), which needs ``data`` to be ratings; the note says so.
+        (domain keys and ``"index"``). ``None``: each domain's Cronbach's alpha at baseline
+        (pairwise) and, for the index, the stratified alpha of the domains (see
+        ``index_reliability``); this needs ``data`` to be ratings. The note says which.
     rater
         Keep only this rater's assessments (when there is a ``rater`` column).
     policy
@@ -261,6 +302,12 @@ def change(
         :class:`~wellbeing_framework.DisclosurePolicy`).
     n_boot, seed
         Bootstrap resamples and seed for the confidence interval of the mean change.
+    index_reliability
+        How the index's reliability is estimated when ``reliability`` is ``None``:
+        ``"stratified"`` (default) — stratified alpha of the domain scores (Cronbach,
+        Schoenemann & McKie, 1965), right for a composite of distinct domains; ``"pooled"``
+        — alpha of all items pooled, which treats the index as one scale and understates
+        its reliability when the domains differ.
 
     Returns
     -------
@@ -271,8 +318,9 @@ def change(
         ``summary``: ``measure``, ``reliability``, ``reliability_source``, ``n``,
         ``mean_baseline``, ``mean_follow_up``, ``mean_change``, ``ci_low``, ``ci_high``
         (percentile bootstrap), ``effect_size`` (mean change / SD at baseline),
-        ``improved``, ``no_reliable_change``, ``deteriorated``. Counts pass through the
-        policy; every statistic of a measure whose n is suppressed is suppressed too.
+        ``improved``, ``no_reliable_change``, ``deteriorated`` and ``note`` (why a figure is
+        missing). Counts pass through the policy; every statistic of a measure whose n is
+        suppressed is suppressed too.
 
     References
     ----------
@@ -333,23 +381,31 @@ def change(
         chosen = choose_rows(ratings, baseline, person=person, date=date, rater=rater)
         base_ratings = ratings.iloc[chosen]
 
+    given = _given_reliability(reliability, [k for k, _ in measures])
+    if given is None:
+        if base_ratings is None:
+            msg = (
+                "reliability= is needed when data is a scores table (item ratings are "
+                "required to compute Cronbach's alpha)"
+            )
+            raise ValueError(msg)
+        base_scores = scores.iloc[
+            choose_rows(scores, baseline, person=person, date=date, rater=rater, codes=codes)
+        ]
+        given = _baseline_reliability(base_ratings, base_scores, framework, index_reliability)
     people, rows = [], []
-    for key, domain in measures:
-        if reliability is None:
-            if base_ratings is None:
-                msg = (
-                    "reliability= is needed when data is a scores table (item ratings are "
-                    "required to compute Cronbach's alpha)"
-                )
-                raise ValueError(msg)
-            r, source = _alpha_for(base_ratings, framework, domain), "Cronbach's alpha at baseline"
-        elif isinstance(reliability, Mapping):
-            r, source = float(reliability[key]), "given"
-        else:
-            r, source = float(reliability), "given"
+    for key, _ in measures:
+        r, source = given[key]
         values = scores[key].to_numpy(dtype=float, na_value=np.nan)
         pre, post = values[base_rows], values[follow_rows]
-        rc = reliable_change(pre, post, r)
+        if 0 < r < 1:
+            rc = reliable_change(pre, post, r)
+        else:  # no usable reliability: no reliable change, said in the summary's note
+            rc = reliable_change(pre, post, 0.5)
+            rc["rci"] = np.nan
+            rc["category"] = pd.Categorical.from_codes(
+                np.full(len(rc), -1), dtype=pd.CategoricalDtype(list(CATEGORIES))
+            )
         bands = scores[f"{key}_band"]
         measure = pd.Categorical.from_codes(
             np.full(len(pre), measure_names.index(key)),
@@ -374,11 +430,17 @@ def change(
     summary = pd.DataFrame(rows)
     summary.attrs["disclosure"] = policy.describe()
     what = {"first": "first assessment", "last": "last assessment"}
+    sources = dict(zip(summary["measure"], summary["reliability_source"], strict=True))
+    said = (
+        sources["index"]
+        if sources["index"] == sources[measures[0][0]]
+        else (f"{sources[measures[0][0]]} for each domain; {sources['index']} for the index")
+    )
     note = (
         f"Baseline: {what.get(str(baseline), str(baseline))}; follow-up: "
         f"{what.get(str(follow_up), str(follow_up))}; rater: {rater or 'all'}. "
-        f"Reliability: {summary['reliability_source'].iloc[0]}. "
-        f"Reliable change: |RCI| > 1.96 (Jacobson & Truax, 1991). {policy.describe()}"
+        f"Reliability: {said}. Reliable change: |RCI| > {Z_975:.6f}, the two-sided 95% "
+        f"normal quantile (Jacobson & Truax, 1991). {policy.describe()}"
     )
     return ChangeResult(
         people=pd.concat(people, ignore_index=True),
@@ -414,8 +476,21 @@ def _summary_row(
     n = int(ok.sum())
     category = np.asarray(table["category"].cat.codes)
     counts = pd.Series(np.bincount(category[category >= 0], minlength=3), index=list(CATEGORIES))
+    usable = 0 < r < 1
     shown = policy.apply(counts, total=True)
+    if not usable:
+        shown[:] = pd.NA
     n_shown = policy.apply_total(float(n))
+    notes = []
+    if n_shown is None and n > 0:
+        notes.append("suppressed: too few people to publish")
+    elif n < 2:
+        notes.append("not enough data: change needs two or more people assessed twice")
+    if not usable:
+        notes.append(
+            "no reliable change: the reliability could not be estimated (too few people, "
+            "or ratings that do not vary)"
+        )
     row: dict[str, object] = {
         "measure": key,
         "reliability": r,
@@ -444,6 +519,9 @@ def _summary_row(
             "ci_high": high,
             "effect_size": float(diff.mean()) / sd0 if sd0 > 0 else np.nan,
         }
+        if not sd0 > 0:
+            notes.append("no effect size: the baseline scores do not vary")
+    row["note"] = "; ".join(notes)
     order = [
         "measure",
         "reliability",
@@ -458,5 +536,6 @@ def _summary_row(
         "improved",
         "no_reliable_change",
         "deteriorated",
+        "note",
     ]
     return {k: row[k] for k in order}

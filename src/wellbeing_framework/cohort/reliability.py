@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
@@ -15,12 +16,14 @@ from wellbeing_framework.shapes import detect_shape, to_wide
 
 __all__ = [
     "Moments",
+    "alpha_note",
     "cronbach_alpha",
     "feldt_ci",
     "item_matrix",
     "moments",
     "reliability",
     "response_patterns",
+    "stratified_alpha",
 ]
 
 
@@ -145,9 +148,70 @@ def moments(values: np.ndarray, weights: np.ndarray | None = None) -> Moments:
 
 def _alpha_from_cov(cov: np.ndarray) -> float:
     k = cov.shape[0]
-    if k < 2:
+    if k < 2 or not np.isfinite(cov).all() or cov.sum() <= 0:
         return float("nan")
     return float(k / (k - 1) * (1 - np.trace(cov) / cov.sum()))
+
+
+def alpha_note(alpha: float, n: float, k: int, *, hidden: bool) -> str:
+    """Why an alpha is missing, in words ('' when it is there)."""
+    if hidden:
+        return "suppressed: too few people to publish"
+    if not np.isnan(alpha):
+        return ""
+    if k < 2:
+        return "not enough data: alpha needs two or more items"
+    if n < 2:
+        return "not enough data: alpha needs two or more people"
+    return "not enough data: the ratings do not vary"
+
+
+def stratified_alpha(parts: np.ndarray, alphas: Sequence[float]) -> tuple[float, int]:
+    """Stratified alpha of a composite of several scales (the index of the domains).
+
+    Parameters
+    ----------
+    parts
+        One column per scale (the domain scores), one row per person; rows with a missing
+        part are left out.
+    alphas
+        Each scale's reliability (Cronbach's alpha).
+
+    Returns
+    -------
+    alpha, n
+        The reliability of the sum (or mean) of the parts, and the rows used.
+
+    Notes
+    -----
+    :math:`\alpha_{strat} = 1 - \\sum_i \\sigma^2_i (1 - \alpha_i) / \\sigma^2_X`, where
+    :math:`\\sigma^2_i` is the variance of part *i* and :math:`\\sigma^2_X` that of their
+    sum. Alpha of all items pooled underestimates the reliability of a composite whose
+    parts measure different things; stratified alpha does not.
+
+    References
+    ----------
+    .. [1] Cronbach, L. J., Schoenemann, P., & McKie, D. (1965). Alpha coefficients for
+       stratified-parallel tests. *Educational and Psychological Measurement*, 25(2),
+       291-312.
+
+    Examples
+    --------
+    >>> parts = np.array([[40.0, 50], [55, 60], [70, 65], [65, 80]])
+    >>> round(stratified_alpha(parts, [0.8, 0.7])[0], 4)
+    0.8611
+    """
+    x = np.asarray(parts, dtype=float)
+    x = x[~np.isnan(x).any(axis=1)]
+    n = len(x)
+    if n < 2 or x.shape[1] < 1:
+        return float("nan"), n
+    cov = np.cov(x, rowvar=False, ddof=1).reshape(x.shape[1], x.shape[1])
+    total = float(cov.sum())
+    if total <= 0 or np.isnan(np.asarray(alphas, dtype=float)).any():
+        return float("nan"), n
+    error = float(np.diag(cov) @ (1 - np.asarray(alphas, dtype=float)))
+    return 1 - error / total, n
 
 
 def cronbach_alpha(
@@ -235,7 +299,9 @@ def reliability(
     pandas.DataFrame
         ``level="domain"``: ``domain``, ``title``, ``n_items``, ``n`` (assessments with at least
         one answer in the domain), ``alpha`` (pairwise deletion), ``ci_low``, ``ci_high``
-        (Feldt), ``n_complete`` (assessments answering every item) and ``alpha_listwise``.
+        (Feldt), ``n_complete`` (assessments answering every item), ``alpha_listwise`` and
+        ``note`` (why an alpha is missing: suppressed, too few people or items, or ratings
+        that do not vary).
         ``level="item"``: ``domain``, ``indicator``, ``text``, ``reverse``, ``n_complete``,
         ``item_rest_r`` (Pearson correlation of the item with the sum of the domain's other
         items, complete answers only) and ``alpha_if_deleted`` (pairwise).
@@ -281,6 +347,7 @@ def reliability(
         n_shown = policy.apply_total(stats_.n)
         complete_shown = policy.apply_total(stats_.n_complete)
         hidden = n_shown is None
+        note = alpha_note(alpha, stats_.n, k, hidden=hidden)
         rows.append(
             {
                 "domain": domain.key,
@@ -294,6 +361,7 @@ def reliability(
                 "alpha_listwise": np.nan
                 if complete_shown is None
                 else _alpha_from_cov(stats_.cov_complete),
+                "note": note,
             }
         )
     out = pd.DataFrame(rows)
