@@ -228,3 +228,53 @@ class TestFrameworkCommand:
         out = capsys.readouterr().out
         assert "I feel I belong" in out
         assert "Adapted from ni_social_wellbeing 1.0.0" in out
+
+
+class TestDates:
+    def _sheet(self, tmp_path: Path, framework: wf.Framework, dates: list[str]) -> Path:
+        rows = [
+            {
+                "person_id": "C1",
+                "assessment_date": d,
+                **dict.fromkeys(framework.indicator_keys, lv),
+            }
+            for d, lv in zip(dates, (2, 4), strict=True)
+        ]
+        path = tmp_path / "team.csv"
+        pd.DataFrame(rows).to_csv(path, index=False)
+        return path
+
+    def test_score_writes_iso_dates_day_first(
+        self, tmp_path: Path, framework: wf.Framework
+    ) -> None:
+        """UK text dates in, ISO dates out, read day first."""
+        path = self._sheet(tmp_path, framework, ["10/03/2025", "05/09/2025"])
+        out = tmp_path / "scores.csv"
+        assert main(["score", str(path), "-o", str(out)]) == 0
+        text = out.read_text(encoding="utf-8-sig")
+        assert '"2025-03-10"' in text
+        assert '"2025-09-05"' in text
+
+    def test_month_first_option(self, tmp_path: Path, framework: wf.Framework) -> None:
+        """--month-first reads 03/10/2025 as 10 March."""
+        path = self._sheet(tmp_path, framework, ["03/10/2025", "09/05/2025"])
+        out = tmp_path / "scores.csv"
+        assert main(["score", str(path), "-o", str(out), "--month-first"]) == 0
+        assert '"2025-03-10"' in out.read_text(encoding="utf-8-sig")
+
+    def test_date_format_option(self, tmp_path: Path, framework: wf.Framework) -> None:
+        """--date-format reads '10 Mar 2025'."""
+        path = self._sheet(tmp_path, framework, ["10 Mar 2025", "5 Sep 2025"])
+        out = tmp_path / "scores.csv"
+        assert main(["score", str(path), "-o", str(out), "--date-format", "%d %b %Y"]) == 0
+        assert '"2025-09-05"' in out.read_text(encoding="utf-8-sig")
+
+    def test_unreadable_date_is_a_row_problem(
+        self, tmp_path: Path, framework: wf.Framework, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A date that cannot be read stops the run with its row, not a traceback."""
+        path = self._sheet(tmp_path, framework, ["10/03/2025", "31/09/2025"])
+        assert main(["score", str(path), "-o", str(tmp_path / "s.csv")]) == 1
+        err = capsys.readouterr().err
+        assert "row 1, column assessment_date: not a date" in err
+        assert "Traceback" not in err

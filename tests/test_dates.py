@@ -184,3 +184,14 @@ def test_dates_in_long_data(framework: wf.Framework) -> None:
     scores = wf.score(long, framework)
     assert scores["assessment_date"].dt.month.tolist() == [3, 9]
     assert np.allclose(scores["index"], [25.0, 75.0])
+
+
+def test_duplicate_index_labels_keep_dates(framework: wf.Framework) -> None:
+    """Dates stay with their rows when the input's index repeats a label."""
+    data = team_sheet(framework, [("10/03/2025", "05/09/2025")])
+    data = pd.concat([data, data.assign(person_id="C999")])  # index 0, 1, 0, 1
+    data.loc[:, "assessment_date"] = ["10/03/2025", "05/09/2025", "11/03/2025", "bad"]
+    report = wf.validate(data, framework)
+    assert report.valid["assessment_date"].dt.day.tolist() == [10, 5, 11]
+    scores = wf.score(report.valid, framework)
+    assert scores["assessment_date"].dt.day.tolist() == [10, 5, 11]

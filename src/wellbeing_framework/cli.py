@@ -13,7 +13,7 @@ import textwrap
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
@@ -246,7 +246,7 @@ def _score_with_dask(args: argparse.Namespace, fw: Framework, rules: ScoringRule
         raise DataFileError(
             f"not a readable Parquet dataset ({type(exc).__name__})", source.name
         ) from None
-    report = validate(data, fw)
+    report = validate(data, fw, **_date_rule(args))
     if not report.ok and args.rejected is None:
         _say(f"{args.input}: invalid data; nothing written.")
         _say(report.summary())
@@ -254,7 +254,7 @@ def _score_with_dask(args: argparse.Namespace, fw: Framework, rules: ScoringRule
     resolved = (rules or ScoringRules()).resolve(fw)
     from wellbeing_framework.dask_engine import score_valid_dask
 
-    scores = score_valid_dask(report.valid, fw, resolved)
+    scores = score_valid_dask(report.valid, fw, resolved, **_date_rule(args))
     metadata = {"wellbeing_framework": json.dumps(provenance(fw, resolved))}
     scores.to_parquet(args.output, write_index=False, custom_metadata=metadata)
     if args.rejected is not None and report.n_rejected:
@@ -262,6 +262,25 @@ def _score_with_dask(args: argparse.Namespace, fw: Framework, rules: ScoringRule
     print(f"rows in: {report.n_rows} = scored {report.n_valid} + rejected {report.n_rejected}")
     print(f"wrote {args.output} (partitioned Parquet)")
     return EXIT_OK
+
+
+def _date_rule(args: argparse.Namespace) -> dict[str, Any]:
+    """How text dates are read, from --month-first and --date-format."""
+    return {"dayfirst": not args.month_first, "date_format": args.date_format}
+
+
+def _add_date_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--month-first",
+        action="store_true",
+        help="read dates such as 03/10/2025 month first (default: day first, as in the UK; "
+        "ISO dates such as 2025-10-03 are always year first)",
+    )
+    command.add_argument(
+        "--date-format",
+        metavar="FORMAT",
+        help="read every text date by this strptime format, e.g. '%%d %%b %%Y'",
+    )
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
@@ -272,7 +291,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
     if args.engine == "dask":
         return _score_with_dask(args, fw, rules)
     data = read_ratings(args.input)
-    report = validate(data, fw)
+    report = validate(data, fw, **_date_rule(args))
     if not report.ok and args.rejected is None:
         _say(f"{args.input}: invalid data; nothing written.")
         _say(report.summary())
@@ -305,7 +324,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     fw = _framework(args)
     data = read_ratings(args.input)
-    report = validate(data, fw)
+    report = validate(data, fw, **_date_rule(args))
     if not report.ok:
         _say(f"{args.input}: invalid data; no report written.")
         _say(report.summary())
@@ -377,6 +396,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="dask: INPUT and OUTPUT are partitioned Parquet folders, processed in bounded "
         "memory (needs the [dask] extra)",
     )
+    _add_date_options(score_cmd)
     score_cmd.set_defaults(func=_cmd_score)
 
     report_cmd = sub.add_parser(
@@ -394,6 +414,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=list(DisclosurePolicy.PRESETS),
         help="disclosure control preset (default: nhs; 'none' only inside a secure setting)",
     )
+    _add_date_options(report_cmd)
     report_cmd.set_defaults(func=_cmd_report)
 
     framework = sub.add_parser(

@@ -153,7 +153,8 @@ def _fast(values: pd.Series, dayfirst: bool) -> tuple[pd.Series, str] | None:
     """Every value text of one fixed shape: parsed in one vectorised call."""
     if not (pd.api.types.is_string_dtype(values.dtype) or values.dtype == object):
         return None
-    present = values.dropna()
+    mask = values.notna().to_numpy(dtype=bool)
+    present = values[mask]
     if len(present) == 0 or pd.api.types.infer_dtype(present, skipna=True) != "string":
         return None
     text = present.str.strip()
@@ -162,10 +163,10 @@ def _fast(values: pd.Series, dayfirst: bool) -> tuple[pd.Series, str] | None:
             continue
         if fmt.startswith("%d") and not dayfirst:
             fmt, name = "%m/%d/%Y", "MM/DD/YYYY"
-        parsed = pd.to_datetime(text, format=fmt, errors="coerce")
-        out = pd.Series(pd.NaT, index=values.index, dtype=parsed.dtype)
-        out.loc[present.index] = parsed
-        return out, name
+        parsed = pd.to_datetime(text, format=fmt, errors="coerce").to_numpy()
+        out = np.full(len(values), np.datetime64("NaT"), dtype=parsed.dtype)
+        out[mask] = parsed
+        return pd.Series(out, index=values.index), name
     return None
 
 
@@ -254,7 +255,9 @@ def parse_dates(
     zoned = kinds == "zoned"
     if not (kinds[~missing] != "zoned").any():
         zoned = np.zeros(n, dtype=bool)  # every date zoned: converted to UTC, no doubt
-    parsed = pd.Series(pd.to_datetime(pd.Series(stamps, dtype=object)), index=series.index)
+    parsed = pd.Series(
+        pd.to_datetime(pd.Series(stamps, dtype=object)).to_numpy(), index=series.index
+    )
     if not pd.api.types.is_datetime64_any_dtype(parsed.dtype):
         parsed = parsed.astype("datetime64[us]")
     return ParsedDates(

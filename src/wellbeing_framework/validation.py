@@ -174,11 +174,20 @@ class Checked:
     ids: pd.DataFrame
     errors: pd.DataFrame
     bad: np.ndarray
+    dates: pd.Series | None = None
+    date_column: str | None = None
 
     def report(self) -> ValidationReport:
-        """Build the public report (copies the valid and rejected rows)."""
+        """Build the public report (copies the valid and rejected rows).
+
+        The valid rows carry their dates as read (``datetime64``), so no later step reads
+        the text again; the rejected rows keep the text as it was, to be corrected.
+        """
         bad = self.bad
         valid = self.data.loc[~bad] if bad.any() else self.data.copy()
+        if self.dates is not None and self.date_column is not None:
+            read = self.dates.to_numpy()
+            valid = valid.assign(**{self.date_column: read[~bad] if bad.any() else read})
         rejected = self.data.loc[bad].copy()
         if len(rejected):
             rows = self.errors.dropna(subset=["row"])
@@ -402,7 +411,7 @@ def _check_wide(
     bad_rows = rows_with_problems(errors, n)
     ids = data[[c for c in data.columns if c not in keys]]
     if parsed_date is not None and date is not None:  # scores carry the dates as read
-        ids = ids.assign(**{date: parsed_date})
+        ids = ids.assign(**{date: parsed_date.to_numpy()})
     return Checked(
         framework=framework,
         shape="wide",
@@ -412,6 +421,8 @@ def _check_wide(
         ids=ids,
         errors=errors,
         bad=bad_rows,
+        dates=parsed_date,
+        date_column=date,
     )
 
 
@@ -488,7 +499,7 @@ def _check_long(
     ids = data[id_cols].iloc[first].reset_index(drop=True)
     first_dates = None if parsed_date is None else parsed_date.iloc[first].reset_index(drop=True)
     if first_dates is not None and date is not None:  # scores carry the dates as read
-        ids = ids.assign(**{date: first_dates})
+        ids = ids.assign(**{date: first_dates.to_numpy()})
     dup = Problems()
     check_duplicates(ids, first_dates, dup, person=person, date=date, rater=rater)
     for block in dup.blocks:  # map assessment-level duplicates back to every long row
@@ -526,4 +537,6 @@ def _check_long(
         ids=ids,
         errors=errors,
         bad=bad_rows,
+        dates=parsed_date,
+        date_column=date,
     )

@@ -157,7 +157,8 @@ def dask_one_per_person(
         return table[table[wave] == which]
     order = date if date in table.columns else wave
     if not (isinstance(which, str) and which in ("first", "last")):
-        table = table[table[date] <= pd.Timestamp(which)]
+        cut = as_dates(pd.Series([which], dtype=object), name="the date asked for").iloc[0]
+        table = table[table[date] <= cut]
         which = "last"
     grouped = table.groupby(person)[order]
     pick = (grouped.min() if which == "first" else grouped.max()).rename("_pick").to_frame()
