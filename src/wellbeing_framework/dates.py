@@ -8,7 +8,7 @@ real dates and no step guesses a format:
 - text in ISO 8601 (``2025-03-10``, optionally with a time) is always read as year, month, day;
 - text written with the year last (``10/03/2025``, ``10.03.2025``, ``10-03-2025``) is read
   **day first** by default, as in the UK; ``dayfirst=False`` reads it month first;
-- ``date_format="%d %b %Y"`` (a :func:`~datetime.datetime.strptime` format) reads every text
+- ``date_format="%d %b %Y"`` (a ``strptime`` format) reads every text
   value by that format instead;
 - anything else (a two-digit year, ``31/02/2025``, a number, free text) is not a date;
 - a column that mixes ISO dates with year-last dates is suspect (a person may have typed
@@ -183,7 +183,7 @@ def parse_dates(
         Read year-last dates (``10/03/2025``) day first (the default, as in the UK);
         ``False`` reads them month first.
     date_format
-        A :func:`~datetime.datetime.strptime` format used for every text value instead of
+        A ``strptime`` format used for every text value instead of
         the rule.
 
     Returns

@@ -151,7 +151,7 @@ class ValidationReport:
 
 @frozen(kw_only=True)
 class DateRule:
-    """How text dates are read (see :mod:`wellbeing_framework.dates`)."""
+    """How text dates are read (see ``wellbeing_framework.dates``)."""
 
     dayfirst: bool = True
     date_format: str | None = None
@@ -241,7 +241,7 @@ def validate(
         person identifier.
     date
         Column holding the assessment date, checked when present and read by the library's
-        one date rule (:mod:`wellbeing_framework.dates`): ISO ``YYYY-MM-DD`` always, dates
+        one date rule (see ``wellbeing_framework.dates``): ISO ``YYYY-MM-DD`` always, dates
         written with the year last (``10/03/2025``) day first.
     rater
         Column naming who rated (``"self"``, ``"practitioner"`` ...), used with ``person``
@@ -250,7 +250,7 @@ def validate(
         Read year-last dates day first (the default, as in the UK); ``False`` reads them
         month first.
     date_format
-        A :func:`~datetime.datetime.strptime` format for every text date instead of the rule.
+        A ``strptime`` format for every text date instead of the rule.
 
     Returns
     -------
