@@ -197,7 +197,8 @@ def agreement(
         single rater, McGraw & Wong CI), ``kappa_w`` (quadratic-weighted kappa on the
         indicator ratings, pooled over the domain's items; missing for a scores table),
         ``mean_difference`` (``b - a``), ``sd_difference``, ``loa_low``, ``loa_high``
-        (Bland-Altman 95 % limits of agreement, mean ± 1.96 SD).
+        (Bland-Altman 95 % limits of agreement, mean ± 1.96 SD) and ``note`` (why figures
+        are missing).
 
     References
     ----------
@@ -240,8 +241,13 @@ def agreement(
         ok = ~np.isnan(x) & ~np.isnan(y)
         n = int(ok.sum())
         n_shown = policy.apply_total(float(n))
-        row: dict[str, object] = {"measure": key, "n": n_shown}
+        row: dict[str, object] = {"measure": key, "n": n_shown, "note": ""}
         if n_shown is None or n < 2:
+            row["note"] = (
+                "suppressed: too few pairs to publish"
+                if n_shown is None and n > 0
+                else "not enough data: agreement needs two or more pairs"
+            )
             row |= dict.fromkeys(
                 (
                     "icc",
@@ -280,6 +286,7 @@ def agreement(
         rows.append(row)
     out = pd.DataFrame(rows)
     out["n"] = out["n"].astype("Int64")
+    out = out[[*(c for c in out.columns if c != "note"), "note"]]
     out.attrs["disclosure"] = policy.describe()
     out.attrs["icc"] = "ICC(A,1): two-way random effects, absolute agreement, single rater"
     return out
