@@ -12,9 +12,11 @@ Examples
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from wellbeing_framework import accessor as accessor  # registers df.wellbeing
 from wellbeing_framework import cohort as cohort
-from wellbeing_framework import plot as plot
 from wellbeing_framework._version import __version__
 from wellbeing_framework.cohort.disclosure import DisclosurePolicy
 from wellbeing_framework.continuum import ContinuumRules, Placement, place_on_continuum
@@ -51,7 +53,6 @@ from wellbeing_framework.io import (
     write_table,
 )
 from wellbeing_framework.privacy import pseudonymise
-from wellbeing_framework.report import cohort_report, write_report
 from wellbeing_framework.scoring import (
     Band,
     FlagRule,
@@ -65,6 +66,34 @@ from wellbeing_framework.shapes import to_long, to_wide
 from wellbeing_framework.synthetic import make_cohort
 from wellbeing_framework.validation import ValidationReport, validate
 from wellbeing_framework.vignettes import load_vignettes
+
+if TYPE_CHECKING:  # loaded on first use (matplotlib is slow to import)
+    from wellbeing_framework import plot as plot
+    from wellbeing_framework.report import cohort_report, write_report
+
+#: Names loaded on first use, so that ``import wellbeing_framework`` stays fast.
+_LAZY = {
+    "plot": ("wellbeing_framework.plot", None),
+    "cohort_report": ("wellbeing_framework.report", "cohort_report"),
+    "write_report": ("wellbeing_framework.report", "write_report"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load ``plot`` and the report functions when they are first used."""
+    if name not in _LAZY:
+        msg = f"module 'wellbeing_framework' has no attribute {name!r}"
+        raise AttributeError(msg)
+    module_name, attribute = _LAZY[name]
+    module = importlib.import_module(module_name)
+    value = module if attribute is None else getattr(module, attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "AdaptedFrom",

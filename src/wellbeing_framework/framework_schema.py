@@ -13,10 +13,11 @@ import json
 from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError as SchemaError
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError as SchemaError
 
 __all__ = ["RESERVED_COLUMNS", "framework_problems", "framework_schema"]
 
@@ -67,6 +68,9 @@ def framework_schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> Draft202012Validator:
+    # imported when a framework is first checked, not when the package is imported
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(framework_schema())
 
 

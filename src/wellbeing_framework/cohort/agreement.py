@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from attrs import frozen
-from scipy import stats
 
 from wellbeing_framework.cohort.disclosure import DisclosurePolicy
 from wellbeing_framework.dates import as_dates
@@ -57,6 +56,8 @@ def icc_a1(x: np.ndarray, level: float = 0.95) -> ICC:
     >>> round(icc_a1(x).value, 2)
     0.29
     """
+    from scipy import stats  # imported when first needed: a slow import
+
     n, k = x.shape
     if n < 2 or k < 2:
         return ICC(value=float("nan"), ci_low=float("nan"), ci_high=float("nan"))

@@ -6,7 +6,6 @@ from typing import Any, cast
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from wellbeing_framework.cohort.disclosure import DisclosurePolicy
 from wellbeing_framework.dask_engine import is_dask
@@ -35,6 +34,8 @@ Moment = tuple[float, float, float]  # n, sum, sum of squares
 
 
 def _mean_ci(n: float, s: float, q: float, level: float) -> tuple[float, float, float]:
+    from scipy import stats  # imported when first needed: a slow import
+
     if n == 0:
         return float("nan"), float("nan"), float("nan")
     mean = s / n
@@ -47,6 +48,8 @@ def _mean_ci(n: float, s: float, q: float, level: float) -> tuple[float, float, 
 
 def _gap(x: Moment, y: Moment, level: float) -> dict[str, float]:
     """Mean of x minus mean of y: Welch and pooled-variance intervals, Welch p."""
+    from scipy import stats  # imported when first needed: a slow import
+
     (nx, sx, qx), (ny, sy, qy) = x, y
     keys = ("gap", "gap_low", "gap_high", "gap_low_pooled", "gap_high_pooled", "p")
     if nx < 2 or ny < 2:

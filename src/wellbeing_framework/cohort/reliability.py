@@ -8,7 +8,6 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from attrs import frozen
-from scipy import stats
 
 from wellbeing_framework.cohort.disclosure import DisclosurePolicy
 from wellbeing_framework.framework import Domain, Framework
@@ -258,6 +257,8 @@ def feldt_ci(alpha: float, n: int, k: int, level: float = 0.95) -> tuple[float, 
     with :math:`F` on :math:`n - 1` and :math:`(n - 1)(k - 1)` degrees of freedom
     (Feldt, Woodruff & Salih, 1987).
     """
+    from scipy import stats  # imported when first needed: a slow import
+
     if n < 2 or k < 2 or np.isnan(alpha):
         return float("nan"), float("nan")
     df1, df2 = n - 1, (n - 1) * (k - 1)
