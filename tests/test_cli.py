@@ -276,5 +276,5 @@ class TestDates:
         path = self._sheet(tmp_path, framework, ["10/03/2025", "31/09/2025"])
         assert main(["score", str(path), "-o", str(tmp_path / "s.csv")]) == 1
         err = capsys.readouterr().err
-        assert "row 1, column assessment_date: not a date" in err
+        assert "row 1, column assessment_date: no such date" in err
         assert "Traceback" not in err

@@ -106,7 +106,7 @@ class TestValidateDates:
         report = wf.validate(data, framework)
         assert report.errors["row"].tolist() == [1, 3]
         assert report.errors["column"].tolist() == ["assessment_date"] * 2
-        assert "not a date" in report.errors["problem"].iloc[0]
+        assert "no such date" in report.errors["problem"].iloc[0]
         assert "different format" in report.errors["problem"].iloc[1]
         assert report.n_valid + report.n_rejected == len(data)
 
@@ -195,3 +195,87 @@ def test_duplicate_index_labels_keep_dates(framework: wf.Framework) -> None:
     assert report.valid["assessment_date"].dt.day.tolist() == [10, 5, 11]
     scores = wf.score(report.valid, framework)
     assert scores["assessment_date"].dt.day.tolist() == [10, 5, 11]
+
+
+class TestDateMessages:
+    def _data(self, framework: wf.Framework, dates: list[str], people: list[str]) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "person_id": people,
+                "assessment_date": dates,
+                **{k: [3] * len(dates) for k in framework.indicator_keys},
+            }
+        )
+
+    def test_month_first_hint(self, framework: wf.Framework) -> None:
+        """03/25/2025 read day first is no date; the problem suggests --month-first."""
+        report = wf.validate(
+            self._data(framework, ["03/25/2025", "04/06/2025"], ["a", "b"]), framework
+        )
+        assert report.errors["row"].tolist() == [0]
+        assert "--month-first" in report.errors["problem"].iloc[0]
+
+    def test_no_such_date(self, framework: wf.Framework) -> None:
+        """31/02/2024 and 2025-02-30 are named as dates that do not exist."""
+        report = wf.validate(
+            self._data(framework, ["31/02/2024", "2025-02-30"], ["a", "b"]), framework
+        )
+        assert report.errors["problem"].str.startswith("no such date").all()
+
+    def test_unreadable_dates_are_not_duplicates(self, framework: wf.Framework) -> None:
+        """Two unreadable dates of one person are two date problems, not a duplicate."""
+        report = wf.validate(self._data(framework, ["x", "y"], ["a", "a"]), framework)
+        assert not report.errors["problem"].str.contains("duplicate").any()
+
+    def test_duplicate_without_occasion_hints(self, framework: wf.Framework) -> None:
+        """Without a date or wave, a repeated person is a duplicate, with a hint."""
+        data = self._data(framework, ["01/01/2025"] * 2, ["a", "a"]).drop(
+            columns="assessment_date"
+        )
+        problems = wf.validate(data, framework).errors["problem"]
+        assert problems.str.contains("add an assessment_date or wave column").all()
+
+    def test_xlsx_dates_are_dates(self, framework: wf.Framework, tmp_path: object) -> None:
+        """Dates written to XLSX show as dates (yyyy-mm-dd), not with a midnight time."""
+        import pathlib
+
+        from openpyxl import load_workbook
+
+        scores = wf.score(team_sheet(framework, [("10/03/2025", "05/09/2025")]), framework)
+        out = wf.write_table(scores, pathlib.Path(str(tmp_path)) / "s.xlsx")
+        sheet = load_workbook(out).active
+        header = [c.value for c in sheet[1]]
+        cell = sheet.cell(row=2, column=header.index("assessment_date") + 1)
+        assert cell.number_format == "yyyy-mm-dd"
+        assert cell.value.date() == dt.date(2025, 3, 10)
+
+
+class TestScoreOnceAnalyseLater:
+    @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+    def test_scores_file_read_back(
+        self, framework: wf.Framework, tmp_path: object, suffix: str
+    ) -> None:
+        """A scores file read back gives the same snapshot and change as the scores."""
+        import pathlib
+
+        cohort = wf.make_cohort(60, waves=2, seed=1)
+        scores = wf.score(cohort, framework)
+        path = wf.write_table(scores, pathlib.Path(str(tmp_path)) / f"s{suffix}")
+        back = wf.read_ratings(path)
+        policy = wf.DisclosurePolicy.none()
+        pd.testing.assert_frame_equal(
+            wf.cohort.snapshot(back, framework, policy=policy),
+            wf.cohort.snapshot(scores, framework, policy=policy),
+        )
+        ours = wf.cohort.change(back, framework, reliability=0.8, policy=policy).summary
+        theirs = wf.cohort.change(scores, framework, reliability=0.8, policy=policy).summary
+        assert np.allclose(ours["mean_change"], theirs["mean_change"])
+        assert ours["improved"].tolist() == theirs["improved"].tolist()
+
+    def test_report_month_first(self, framework: wf.Framework) -> None:
+        """cohort_report(dayfirst=False) reads 03/10/2025 as 10 March."""
+        pairs = [("03/10/2025", "09/05/2025")] * 12
+        sheet = team_sheet(framework, pairs)
+        sheet["person_id"] = [f"C{i // 2:03d}" for i in range(len(sheet))]
+        page = wf.cohort_report(sheet, framework, policy=NONE, dayfirst=False)
+        assert "March 2025 to September 2025" in page

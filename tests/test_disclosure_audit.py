@@ -230,3 +230,42 @@ class TestTooSmallToPublish:
         assert "b" not in set(index["team"])
         shown = index[index["mean"].notna()]
         assert (shown["overall"] == shown["mean"]).all() or shown.empty
+
+
+class TestSaysWhatWasHidden:
+    def test_hidden_cells_always_visible_in_bars(self, framework: wf.Framework) -> None:
+        """When rounded shown counts fill n, hidden cells still get a suppressed segment."""
+        from wellbeing_framework.cohort.disclosure import MIN_SUPPRESSED_SHARE
+
+        cohort = wf.make_cohort(52, waves=2, seed=0)
+        scores = wf.score(cohort[cohort.rater == "self"], framework)
+        snap = wf.cohort.snapshot(scores, framework)
+        ax = wf.plot.snapshot(snap)
+        for measure, block in snap.groupby("measure", sort=False):
+            segment = next(p for p in ax.patches if p.get_gid() == f"band:{measure}:suppressed")
+            if block["count"].isna().any():
+                assert segment.get_width() >= 100 * MIN_SUPPRESSED_SHARE - 1e-9
+            else:
+                assert segment.get_width() == 0
+
+    def test_combined_row_names_its_groups(self, framework: wf.Framework) -> None:
+        """The combined row says which groups it holds and why a large one joined."""
+        scores = wf.score(wf.make_cohort(60, waves=1, seed=3, practitioner_share=0), framework)
+        scores["team"] = ["big"] * 40 + ["middle"] * 17 + ["tiny"] * 3
+        table = wf.cohort.compare_groups(scores, framework, by="team")
+        index = table[table.measure == "index"].set_index("team")
+        note = index.loc[wf.cohort.groups.OTHER_GROUPS, "note"]
+        assert "tiny (too small to show alone)" in note
+        assert "with middle" in note
+        assert "tiny" not in index.index
+
+    def test_everyone_combined_says_no_comparison(self, framework: wf.Framework) -> None:
+        """Groups of 3, 3 and 4: one combined row, and its gap says there is no other group."""
+        scores = wf.score(wf.make_cohort(10, waves=1, seed=3, practitioner_share=0), framework)
+        scores["team"] = ["a"] * 3 + ["b"] * 3 + ["c"] * 4
+        table = wf.cohort.compare_groups(scores, framework, by="team")
+        index = table[table.measure == "index"]
+        assert index["team"].tolist() == [wf.cohort.groups.OTHER_GROUPS]
+        assert "no other group to compare with" in index["note"].iloc[0]
+        ax = wf.plot.groups(table)
+        assert "no other group to compare with" in wf.plot.describe(ax)

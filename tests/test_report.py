@@ -7,6 +7,8 @@ import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 import wellbeing_framework as wf
@@ -119,3 +121,37 @@ class TestReport:
         )
         assert done.returncode == 0, done.stderr[-500:]
         assert shot.stat().st_size > 10_000
+
+
+class TestReportSaysWhy:
+    def test_unclassified_change_is_not_called_suppressed(self, framework: wf.Framework) -> None:
+        """Ratings at random (alpha below 0): no class, said so; never '100% suppressed'."""
+        rng = np.random.default_rng(3)
+        rows = []
+        for i in range(30):
+            for wave in (1, 2):
+                rows.append(
+                    {
+                        "person_id": f"C{i}",
+                        "wave": wave,
+                        **{k: int(rng.integers(1, 6)) for k in framework.indicator_keys},
+                    }
+                )
+        data = pd.DataFrame(rows)
+        result = wf.cohort.change(data, framework)
+        bad = result.summary[~result.summary["reliability"].between(0, 1, inclusive="neither")]
+        assert len(bad)  # random answers: some alpha is not between 0 and 1
+        assert bad["note"].str.contains("not between 0 and 1").all()
+        page = wf.cohort_report(data, framework)
+        change_part = page.split("<h2>Change over time</h2>")[1].split("<h2>")[0]
+        caption = change_part.split("<figcaption>")[1].split("</figcaption>")[0]
+        classified, unclassified = caption.split("Not classified (the reliability could not")
+        titles = {d.key: d.title for d in framework.domains} | {"index": "Index"}
+        for measure in bad["measure"]:
+            assert f"{titles[measure]}:" not in classified  # never "100% suppressed"
+            assert titles[measure] in unclassified
+
+    def test_continuum_caption_names_suppressed(self, framework: wf.Framework) -> None:
+        """The continuum caption says which approaches are suppressed."""
+        page = wf.cohort_report(wf.make_cohort(30, waves=1, seed=2), framework)
+        assert "Suppressed (too few to publish):" in page

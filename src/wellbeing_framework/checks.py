@@ -215,7 +215,21 @@ def check_ids(
     parsed = parse_dates(data[date], dayfirst=dayfirst, date_format=date_format)
     expected = f"expected {date_format}" if date_format else DATE_EXPECTED
     problems.rows(np.flatnonzero(parsed.missing), date, "missing assessment date")
-    problems.rows(np.flatnonzero(parsed.unreadable), date, f"not a date ({expected})")
+    plain = parsed.unreadable.copy()
+    if parsed.impossible is not None and parsed.impossible.any():
+        plain &= ~parsed.impossible
+        problems.rows(
+            np.flatnonzero(parsed.impossible), date, "no such date (a day the month does not have)"
+        )
+    if parsed.month_first is not None and parsed.month_first.any():
+        plain &= ~parsed.month_first
+        problems.rows(
+            np.flatnonzero(parsed.month_first),
+            date,
+            "not a date read day first (the middle number is over 12): if the dates are "
+            "written month first, pass dayfirst=False (command line: --month-first)",
+        )
+    problems.rows(np.flatnonzero(plain), date, f"not a date ({expected})")
     if parsed.other_format.any():
         problems.rows(
             np.flatnonzero(parsed.other_format),
@@ -248,7 +262,10 @@ def _blank(values: pd.Series) -> np.ndarray:
 def _codes(values: pd.Series) -> np.ndarray:
     """Integer codes equal exactly where the values are equal (missing: -1)."""
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
-        return pd.factorize(values.to_numpy(dtype="datetime64[ns]").view("i8"))[0]
+        stamps = values.to_numpy(dtype="datetime64[ns]")
+        codes = pd.factorize(stamps.view("i8"))[0]
+        codes[np.isnat(stamps)] = -1  # an unreadable date equals no other date
+        return codes
     return pd.factorize(values)[0]
 
 
@@ -303,4 +320,10 @@ def check_duplicates(
 def duplicate_texts(parts: Sequence[str], other: np.ndarray) -> list[str]:
     """ "duplicate assessment: same person, date and rater as row 7", for each row."""
     what = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return [f"duplicate assessment: same {what} as row {o}" for o in other]
+    hint = ""
+    if "date" not in parts and "wave" not in parts:
+        hint = (
+            " (if these are different occasions, add an assessment_date or wave column to "
+            "tell them apart)"
+        )
+    return [f"duplicate assessment: same {what} as row {o}{hint}" for o in other]

@@ -63,6 +63,10 @@ class ParsedDates:
         Rows carrying a time zone among dates without one.
     majority : str or None
         The format most of the column is written in (``"YYYY-MM-DD"`` or ``"DD/MM/YYYY"``).
+    impossible : numpy.ndarray or None
+        Among ``unreadable``: rows written like a date that does not exist (31/02/2025).
+    month_first : numpy.ndarray or None
+        Among ``unreadable``: rows that read as a date only month first (03/25/2025).
     """
 
     values: pd.Series
@@ -71,6 +75,8 @@ class ParsedDates:
     other_format: np.ndarray
     zoned: np.ndarray
     majority: str | None = None
+    impossible: np.ndarray | None = None
+    month_first: np.ndarray | None = None
 
     @property
     def problems(self) -> np.ndarray:
@@ -93,14 +99,15 @@ def _naive(values: pd.Series) -> pd.Series:
     return values
 
 
-def _year_last(text: str, dayfirst: bool) -> pd.Timestamp | None:
+def _year_last(text: str, dayfirst: bool) -> tuple[pd.Timestamp | None, str]:
+    """A year-last date: (timestamp, "dmy"), or (None, why it is not one)."""
     match = _YEAR_LAST.match(text)
     if match is None:
-        return None
+        return None, "bad"
     a, _, b, year, hour, minute, second = match.groups()
     day, month = (int(a), int(b)) if dayfirst else (int(b), int(a))
     try:
-        return pd.Timestamp(
+        stamp = pd.Timestamp(
             _dt.datetime(
                 int(year),
                 month,
@@ -111,7 +118,9 @@ def _year_last(text: str, dayfirst: bool) -> pd.Timestamp | None:
             )
         )
     except ValueError:
-        return None
+        swapped = dayfirst and month > 12 and 1 <= day <= 12 and month <= 31
+        return None, "month_first" if swapped else "impossible"
+    return stamp, "dmy"
 
 
 def _one(value: Any, dayfirst: bool) -> tuple[Any, str]:
@@ -132,15 +141,14 @@ def _one(value: Any, dayfirst: bool) -> tuple[Any, str]:
         try:
             return pd.Timestamp(text), "iso"
         except ValueError:
-            return None, "bad"
+            return None, "impossible"
     if _ISO_ZONED.match(text):
         try:
             stamp = pd.Timestamp(text)
         except ValueError:
             return None, "bad"
         return stamp.tz_convert("UTC").tz_localize(None), "zoned"
-    day_month = _year_last(text, dayfirst)
-    return (day_month, "dmy") if day_month is not None else (None, "bad")
+    return _year_last(text, dayfirst)
 
 
 _FAST_SHAPES = (
@@ -164,6 +172,8 @@ def _fast(values: pd.Series, dayfirst: bool) -> tuple[pd.Series, str] | None:
         if fmt.startswith("%d") and not dayfirst:
             fmt, name = "%m/%d/%Y", "MM/DD/YYYY"
         parsed = pd.to_datetime(text, format=fmt, errors="coerce").to_numpy()
+        if np.isnat(parsed).any():
+            return None  # some cannot be read: the slow path says why, row by row
         out = np.full(len(values), np.datetime64("NaT"), dtype=parsed.dtype)
         out[mask] = parsed
         return pd.Series(out, index=values.index), name
@@ -260,13 +270,17 @@ def parse_dates(
     )
     if not pd.api.types.is_datetime64_any_dtype(parsed.dtype):
         parsed = parsed.astype("datetime64[us]")
+    impossible = np.asarray(kinds == "impossible", dtype=bool)
+    month_first = np.asarray(kinds == "month_first", dtype=bool)
     return ParsedDates(
         values=parsed,
         missing=missing,
-        unreadable=np.asarray(kinds == "bad", dtype=bool),
+        unreadable=np.asarray(kinds == "bad", dtype=bool) | impossible | month_first,
         other_format=np.asarray(other, dtype=bool),
         zoned=np.asarray(zoned, dtype=bool),
         majority=majority,
+        impossible=impossible,
+        month_first=month_first,
     )
 
 

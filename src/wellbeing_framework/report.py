@@ -41,6 +41,7 @@ from wellbeing_framework.continuum import (
     ContinuumRules,
     place_on_continuum,
 )
+from wellbeing_framework.exceptions import ValidationError
 from wellbeing_framework.framework import Framework
 from wellbeing_framework.io import converter
 from wellbeing_framework.plot import groups as plot_groups
@@ -54,6 +55,7 @@ from wellbeing_framework.plot.style import (
 )
 from wellbeing_framework.scoring import ScoringRules, score
 from wellbeing_framework.shapes import detect_shape, to_wide
+from wellbeing_framework.validation import validate
 
 __all__ = ["Published", "cohort_report", "published_tables", "write_report"]
 
@@ -109,17 +111,26 @@ def _table(frame: pd.DataFrame, caption: str, policy: DisclosurePolicy, *, digit
     hidden_rows = (
         frame[counts[0]].isna().to_numpy(dtype=bool) if counts else np.zeros(len(frame), bool)
     )
+    # a row whose note gives another reason (not suppression) has figures not computed
+    notes = frame["note"] if "note" in frame.columns else pd.Series("", index=frame.index)
+    other_reason = [
+        bool(n) and not str(n).startswith("suppressed") for n in notes.fillna("").to_numpy()
+    ]
     shown = pd.DataFrame(
         {
             column: [
                 _cell(
                     value,
                     hidden=bool(hidden)
-                    or column in ("count", "n", *_COUNT_COLUMNS)
-                    or "share" in str(column),
+                    or (
+                        not reason
+                        and (column in ("count", "n", *_COUNT_COLUMNS) or "share" in str(column))
+                    ),
                     digits=digits,
                 )
-                for value, hidden in zip(frame[column], hidden_rows, strict=True)
+                for value, hidden, reason in zip(
+                    frame[column], hidden_rows, other_reason, strict=True
+                )
             ]
             for column in frame.columns
         }
@@ -128,15 +139,15 @@ def _table(frame: pd.DataFrame, caption: str, policy: DisclosurePolicy, *, digit
     body = body.replace(
         '<table class="dataframe">', f"<table><caption>{html.escape(caption)}</caption>", 1
     )
-    notes = []
+    footnotes = []
     if (shown == SUPPRESSED_MARK).any().any():
-        notes.append(f"{SUPPRESSED_MARK} suppressed: {policy.describe()}")
+        footnotes.append(f"{SUPPRESSED_MARK} suppressed: {policy.describe()}")
     if (shown == NOT_ENOUGH).any().any():
-        notes.append(
-            f"{NOT_ENOUGH}: the figure cannot be computed (too few people, or every score "
-            "the same)."
+        footnotes.append(
+            f"{NOT_ENOUGH}: the figure cannot be computed"
+            + (" (see the note column)." if "note" in frame.columns else " (too few people).")
         )
-    foot = "".join(f'<p class="small">{html.escape(n)}</p>' for n in notes)
+    foot = "".join(f'<p class="small">{html.escape(n)}</p>' for n in footnotes)
     return f'<div class="scroll">{body}</div>{foot}'
 
 
@@ -156,9 +167,17 @@ def _change_bars(summary: pd.DataFrame, titles: dict[str, str]) -> Axes:
         ("no_reliable_change", "no reliable change", ""),
         ("deteriorated", "deteriorated", ".."),
     ]
-    widths = []
+    widths, any_scaled, unclassified = [], False, []
     for _, row in summary.iterrows():
-        values, hidden, _ = published_shares([row[c] for c, _, _ in columns], row["n"])
+        cells = [row[c] for c, _, _ in columns]
+        if all(pd.isna(c) for c in cells) and not str(row.get("note", "")).startswith(
+            "suppressed"
+        ):  # not classified at all (no usable reliability): nothing to draw
+            unclassified.append(titles.get(row["measure"], row["measure"]))
+            widths.append([0.0] * (len(columns) + 1))
+            continue
+        values, hidden, scaled = published_shares(cells, row["n"])
+        any_scaled |= scaled
         widths.append([*(100 * values), 100 * hidden])
     table = np.array(widths).reshape(len(summary), len(columns) + 1)
     with theme():
@@ -212,7 +231,14 @@ def _change_bars(summary: pd.DataFrame, titles: dict[str, str]) -> Axes:
         ax,
         "Share of people whose scores improved, did not change reliably, or deteriorated "
         "between baseline and follow-up, of the published number of people"
-        + (f". {'; '.join(parts)}." if parts else "."),
+        + (f". {'; '.join(parts)}." if parts else ".")
+        + (
+            f" Not classified (the reliability could not be estimated): "
+            f"{', '.join(unclassified)}."
+            if unclassified
+            else ""
+        )
+        + (" Rounded counts were scaled to add to 100%." if any_scaled else ""),
     )
     return ax
 
@@ -247,6 +273,13 @@ def _mix_bars(mix: pd.DataFrame, framework: Framework) -> Axes:
             if pd.notna(s)
         )
         + ". "
+        + (
+            "Suppressed (too few to publish): "
+            + ", ".join(titles.get(a, a) for a in mix.loc[mix["count"].isna(), "approach"])
+            + ". "
+            if mix["count"].isna().any()
+            else ""
+        )
         + DISCLAIMER,
     )
     return ax
@@ -289,6 +322,8 @@ def published_tables(
     policy: DisclosurePolicy | None = None,
     group: str | None = "client_group",
     seed: int = 0,
+    dayfirst: bool = True,
+    date_format: str | None = None,
 ) -> Published:
     """Score the ratings and compute every table the report publishes (internal).
 
@@ -296,7 +331,11 @@ def published_tables(
     """
     policy = policy or DisclosurePolicy()
     resolved = (rules or ScoringRules()).resolve(framework)
-    wide = to_wide(ratings, framework) if detect_shape(ratings) == "long" else ratings
+    checked = validate(ratings, framework, dayfirst=dayfirst, date_format=date_format)
+    if not checked.ok:
+        raise ValidationError(checked)
+    valid = checked.valid  # dates read once, by the rule asked for
+    wide = to_wide(valid, framework) if detect_shape(valid) == "long" else valid
     scores = score(wide, framework, resolved)
     people = scores["person_id"].nunique() if "person_id" in scores else len(scores)
     n_people = policy.apply_total(float(people))
@@ -486,6 +525,8 @@ def cohort_report(
     title: str = "Social wellbeing cohort report",
     group: str | None = "client_group",
     seed: int = 0,
+    dayfirst: bool = True,
+    date_format: str | None = None,
 ) -> str:
     """Build the cohort report as one self-contained HTML document.
 
@@ -507,6 +548,8 @@ def cohort_report(
         Column for the equity section (skipped when absent).
     seed
         Seed of the bootstrap confidence intervals.
+    dayfirst, date_format
+        How text dates are read, as in :func:`~wellbeing_framework.validate`.
 
     Returns
     -------
@@ -539,6 +582,8 @@ def cohort_report(
         policy=policy,
         group=group,
         seed=seed,
+        dayfirst=dayfirst,
+        date_format=date_format,
     )
     titles = {d.key: d.title for d in framework.domains} | {"index": "Index"}
     sections = [_overview(tables, framework)]

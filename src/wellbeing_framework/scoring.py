@@ -50,6 +50,7 @@ __all__ = [
     "provenance",
     "score",
     "score_one",
+    "with_band_categories",
 ]
 
 ATTRS_KEY = "wellbeing_framework"
@@ -298,6 +299,42 @@ def score_checked(checked: Checked, framework: Framework, rules: ScoringRules) -
     scores = pd.concat([ids, added], axis=1)
     scores.attrs = {ATTRS_KEY: provenance(framework, rules)}
     return scores
+
+
+def with_band_categories(scores: pd.DataFrame, framework: Framework) -> pd.DataFrame:
+    """A scores table whose band columns are ordered categoricals, as :func:`score` makes them.
+
+    A scores table read back from a CSV or XLSX file holds its bands as text; this restores
+    their order from the rules recorded with the file (its provenance), else the default
+    bands. Tables that already have categorical bands (and Dask tables) are returned as
+    they are.
+
+    Raises
+    ------
+    ValueError
+        If a band column holds a value that is not one of the bands (the message gives the
+        column and how many values, never a value).
+    """
+    scored = [d.key for d in framework.domains] + [c.key for c in framework.centre] + ["index"]
+    columns = [f"{k}_band" for k in scored if f"{k}_band" in scores.columns]
+    todo = [c for c in columns if not isinstance(scores[c].dtype, pd.CategoricalDtype)]
+    if not todo or not isinstance(scores, pd.DataFrame):
+        return scores
+    recorded = scores.attrs.get(ATTRS_KEY, {}).get("rules", {}).get("bands")
+    labels = [b["label"] for b in recorded] if recorded else [b.label for b in DEFAULT_BANDS]
+    dtype = pd.CategoricalDtype(labels, ordered=True)
+    out = scores.copy()
+    for column in todo:
+        values = out[column].astype(object).where(out[column].notna(), None)
+        unknown = values.notna() & ~values.isin(labels)
+        if unknown.any():
+            msg = (
+                f"{int(unknown.sum())} value(s) of {column!r} are not bands "
+                f"(expected one of: {', '.join(labels)})"
+            )
+            raise ValueError(msg)
+        out[column] = values.astype(dtype)
+    return out
 
 
 def provenance(framework: Framework, rules: ScoringRules) -> dict[str, Any]:

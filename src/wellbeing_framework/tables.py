@@ -168,7 +168,12 @@ def _write_xlsx(safe: pd.DataFrame, out: Path, *, index: bool) -> None:
         if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
             return None
         if isinstance(value, pd.Timestamp):
-            return value.to_pydatetime()
+            stamp = WriteOnlyCell(sheet, value=value.to_pydatetime())
+            # a date without a time reads as a date, not "2025-03-10 00:00:00"
+            stamp.number_format = (
+                "yyyy-mm-dd" if value == value.normalize() else "yyyy-mm-dd hh:mm:ss"
+            )
+            return stamp
         if isinstance(value, np.generic):
             value = value.item()
         if isinstance(value, str):

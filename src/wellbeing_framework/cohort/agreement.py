@@ -248,6 +248,12 @@ def agreement(
                 "suppressed: too few pairs to publish"
                 if n_shown is None and n > 0
                 else "not enough data: agreement needs two or more pairs"
+                + (
+                    f" (pairs are the two raters' assessments of the same person at the same "
+                    f"{keys[1]})"
+                    if n == 0 and len(keys) > 1
+                    else ""
+                )
             )
             row |= dict.fromkeys(
                 (
@@ -284,6 +290,10 @@ def agreement(
             "loa_low": mean - Z_975 * sd,
             "loa_high": mean + Z_975 * sd,
         }
+        if domain is None:
+            row["note"] = "kappa is for indicator ratings: none for the index"
+        elif not is_ratings:
+            row["note"] = "no kappa: it needs the indicator ratings, not only scores"
         rows.append(row)
     out = pd.DataFrame(rows)
     out["n"] = out["n"].astype("Int64")

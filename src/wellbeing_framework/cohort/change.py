@@ -19,7 +19,7 @@ from wellbeing_framework.cohort.reliability import (
 )
 from wellbeing_framework.cohort.select import Which, choose_rows, occasion
 from wellbeing_framework.framework import Domain, Framework
-from wellbeing_framework.scoring import score
+from wellbeing_framework.scoring import score, with_band_categories
 from wellbeing_framework.shapes import detect_shape, to_wide
 
 __all__ = [
@@ -350,7 +350,7 @@ def change(
         ratings = to_wide(data, framework) if detect_shape(data) == "long" else data
         scores = score(ratings, framework)
     else:
-        scores = data
+        scores = with_band_categories(data, framework)
     when = occasion(scores, date=date)
     if when is None:
         msg = (
@@ -490,6 +490,9 @@ def _summary_row(
         notes.append(
             "no reliable change: the reliability could not be estimated (too few people, "
             "or ratings that do not vary)"
+            if np.isnan(r)
+            else f"no reliable change: the reliability estimate ({r:.2f}) is not between "
+            "0 and 1 (too few people, or items that do not hang together)"
         )
     row: dict[str, object] = {
         "measure": key,

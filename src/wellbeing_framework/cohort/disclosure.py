@@ -107,13 +107,13 @@ class DisclosurePolicy:
         Examples
         --------
         >>> DisclosurePolicy().describe()
-        'Counts of 1 to 7 are suppressed (shown blank) and other counts rounded to the nearest 5.'
+        'Counts of 1 to 7 are suppressed and other counts rounded to the nearest 5.'
         """
         if self.is_none:
             return "Counts are shown exactly (no disclosure control)."
         parts = []
         if self.threshold > 1:
-            parts.append(f"Counts of 1 to {self.threshold - 1} are suppressed (shown blank)")
+            parts.append(f"Counts of 1 to {self.threshold - 1} are suppressed")
         if self.rounding > 1:
             parts.append(f"other counts rounded to the nearest {self.rounding}")
         return " and ".join(parts) + "."
@@ -197,6 +197,10 @@ class DisclosurePolicy:
         return self.round(total)
 
 
+#: The least share of a bar drawn for hidden cells, when rounding leaves them no room.
+MIN_SUPPRESSED_SHARE = 0.03
+
+
 def published_shares(counts: Sequence[object], n: object) -> tuple[np.ndarray, float, bool]:
     """Shares of the published total for drawing: each published count over *n*.
 
@@ -212,9 +216,10 @@ def published_shares(counts: Sequence[object], n: object) -> tuple[np.ndarray, f
     shares, suppressed, scaled
         ``shares``: one per count (0 where suppressed); ``suppressed``: the share hidden by
         disclosure control (``n`` minus the published counts), drawn as its own segment;
-        ``scaled``: True when rounding made the published counts add to more than ``n``,
-        so every share was scaled down to make the whole add to 1. The shares and
-        ``suppressed`` always add to 1 (or are all 0 when ``n`` is hidden or zero), so a
+        ``scaled``: True when rounding made the published counts add to more than ``n``
+        (or left less than ``MIN_SUPPRESSED_SHARE`` for cells that are hidden), so the
+        shares were scaled to make the whole add to 1 with a visible suppressed part. The
+        shares and ``suppressed`` always add to 1 (or are all 0 when ``n`` is hidden or zero), so a
         bar never claims "100 %" for one category when anything is hidden.
 
     Examples
@@ -225,11 +230,16 @@ def published_shares(counts: Sequence[object], n: object) -> tuple[np.ndarray, f
     >>> shares.tolist(), hidden, scaled
     ([0.5, 0.0, 0.0], 0.5, False)
     """
-    values = pd.Series(list(counts), dtype="Float64").fillna(0).to_numpy(dtype=np.float64)
+    published = pd.Series(list(counts), dtype="Float64")
+    values = published.fillna(0).to_numpy(dtype=np.float64)
     if n is None or pd.isna(cast("float", n)) or not float(cast("float", n)):
         return np.zeros(len(values)), 0.0, False
     total = float(cast("float", n))
     shown = float(values.sum())
+    hidden = (total - shown) / total
+    if published.isna().any() and hidden < MIN_SUPPRESSED_SHARE:
+        # rounding left no room for the hidden cells: keep a visible sliver for them
+        return values / shown * (1 - MIN_SUPPRESSED_SHARE), MIN_SUPPRESSED_SHARE, True
     if shown > total:
         return values / shown, 0.0, True
-    return values / total, (total - shown) / total, False
+    return values / total, hidden, False

@@ -106,7 +106,7 @@ def holm(p: np.ndarray) -> np.ndarray:
 
 def _publishable_groups(
     counts: pd.Series, policy: DisclosurePolicy
-) -> tuple[list[Any], list[Any], bool]:
+) -> tuple[list[Any], list[Any], bool, list[Any]]:
     """Split groups into shown and hidden, so that no hidden group can be worked back.
 
     Groups whose count the policy suppresses are hidden; while the hidden groups together
@@ -117,14 +117,28 @@ def _publishable_groups(
     counts = counts[counts > 0]
     hidden = [g for g, small in zip(counts.index, policy.suppressed(counts), strict=True) if small]
     shown = [g for g in counts.index if g not in hidden]
+    joined: list[Any] = []
     if not hidden:
-        return shown, hidden, False
+        return shown, hidden, False, joined
     while policy.apply_total(float(counts[hidden].sum())) is None and shown:
         smallest = min(shown, key=lambda g: (counts[g], str(g)))
         shown.remove(smallest)
         hidden.append(smallest)
+        joined.append(smallest)
     combined = policy.apply_total(float(counts[hidden].sum())) is not None and len(hidden) > 1
-    return shown, hidden, combined
+    return shown, hidden, combined, joined
+
+
+def _combined_note(hidden: list[Any], joined: list[Any]) -> str:
+    """What the combined row holds, by name (the counts stay hidden)."""
+    small = [str(g) for g in hidden if g not in joined]
+    text = f"combines {', '.join(sorted(small))} (too small to show alone)"
+    if joined:
+        text += (
+            f" with {', '.join(str(g) for g in joined)} (large enough, but combined so that "
+            "the small ones cannot be worked back)"
+        )
+    return text
 
 
 _STATS = (
@@ -275,7 +289,7 @@ def compare_groups(
     rows: list[dict[str, object]] = []
     notes: set[str] = set()
     for key in measures:
-        shown, hidden, combined = _publishable_groups(count[key], policy)
+        shown, hidden, combined, joined = _publishable_groups(count[key], policy)
         parts: dict[Any, Moment] = {
             g: (float(count.loc[g, key]), float(total.loc[g, key]), float(squares.loc[g, key]))
             for g in shown
@@ -308,7 +322,9 @@ def compare_groups(
             row = {by: OTHER_GROUPS, "measure": key, "overall": overall}
             if combined:
                 row |= _group_row(parts[OTHER_GROUPS], everyone, policy, level)
-                row["note"] = f"{len(hidden)} groups too small to show alone, combined"
+                row["note"] = "; ".join(
+                    t for t in (_combined_note(hidden, joined), str(row["note"])) if t
+                )
             else:
                 row |= {
                     "n": None,

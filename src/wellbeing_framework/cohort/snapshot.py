@@ -11,6 +11,7 @@ from wellbeing_framework.cohort.disclosure import DisclosurePolicy
 from wellbeing_framework.cohort.select import Which, dask_one_per_person, one_per_person
 from wellbeing_framework.dask_engine import is_dask
 from wellbeing_framework.framework import Framework
+from wellbeing_framework.scoring import with_band_categories
 
 __all__ = ["NOT_SCORED", "snapshot"]
 
@@ -66,6 +67,7 @@ def snapshot(
     34  not scored   <NA>   <NA>
     """
     policy = policy or DisclosurePolicy()
+    scores = with_band_categories(scores, framework)
     measures = [(d.key, d.title) for d in framework.domains]
     measures += [(c.key, c.title) for c in framework.centre if f"{c.key}_band" in scores]
     measures.append(("index", "Index"))

@@ -525,6 +525,11 @@ def groups(
     set_description(
         axes,
         f"Forest plot of mean {measure} scores by {by} with 95% confidence intervals, against "
-        f"the overall mean of {overall:.1f}. Gaps to everyone else: {', '.join(gaps)}.",
+        f"the overall mean of {overall:.1f}. "
+        + (
+            f"Gaps to everyone else: {', '.join(gaps)}."
+            if gaps
+            else "No gaps: there is no other group to compare with."
+        ),
     )
     return axes
