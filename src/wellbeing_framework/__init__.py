@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from wellbeing_framework import accessor as accessor  # registers df.wellbeing
 from wellbeing_framework import cohort as cohort
+from wellbeing_framework import dask_engine as dask_engine  # registers the Dask engine
 from wellbeing_framework._version import __version__
 from wellbeing_framework.cohort.disclosure import DisclosurePolicy
 from wellbeing_framework.continuum import ContinuumRules, Placement, place_on_continuum

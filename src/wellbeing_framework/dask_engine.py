@@ -26,21 +26,28 @@ import numpy as np
 import pandas as pd
 
 from wellbeing_framework.checks import duplicate_texts
-from wellbeing_framework.dates import parse_dates
+from wellbeing_framework.continuum import place_on_continuum
+from wellbeing_framework.continuum_rules import ContinuumRules
+from wellbeing_framework.dates import as_dates, parse_dates
+from wellbeing_framework.engines import is_dask, register
 from wellbeing_framework.exceptions import ValidationError
 from wellbeing_framework.framework import Framework
+from wellbeing_framework.rules import ScoringRules
+from wellbeing_framework.scoring import score_checked
 from wellbeing_framework.validation import DateRule, ValidationReport, check
 
 if TYPE_CHECKING:
-    from wellbeing_framework.continuum import ContinuumRules
-    from wellbeing_framework.scoring import ScoringRules
+    from wellbeing_framework.cohort.select import Which
 
-__all__ = ["is_dask", "place_dask", "score_dask", "score_valid_dask", "validate_dask"]
-
-
-def is_dask(data: object) -> bool:
-    """True for a Dask DataFrame (checked without importing Dask)."""
-    return type(data).__module__.startswith("dask") and hasattr(data, "map_partitions")
+__all__ = [
+    "DaskEngine",
+    "is_dask",
+    "one_per_person",
+    "place_dask",
+    "score_dask",
+    "score_valid_dask",
+    "validate_dask",
+]
 
 
 def _key_hashes(
@@ -225,8 +232,6 @@ def score_dask(
     date_format: str | None = None,
 ) -> Any:
     """Validate across partitions (raising on any invalid row), then score lazily."""
-    from wellbeing_framework.scoring import ScoringRules
-
     report = validate_dask(
         data,
         framework,
@@ -261,7 +266,6 @@ def score_valid_dask(
     date_format: str | None = None,
 ) -> Any:
     """Score rows already validated across the whole dataset, lazily, partition by partition."""
-    from wellbeing_framework.scoring import score_checked
 
     def one(part: pd.DataFrame) -> pd.DataFrame:
         # duplicates were checked across the whole dataset already
@@ -281,9 +285,66 @@ def score_valid_dask(
 
 def place_dask(scores: Any, framework: Framework, rules: ContinuumRules | None) -> Any:
     """Place every row lazily (placement is row by row)."""
-    from wellbeing_framework.continuum import place_on_continuum
 
     def one(part: pd.DataFrame) -> pd.DataFrame:
         return place_on_continuum(part, framework, rules)
 
     return scores.map_partitions(one, meta=_meta_from(scores, one))
+
+
+def one_per_person(
+    scores: Any,
+    which: Which,
+    *,
+    person: str = "person_id",
+    date: str = "assessment_date",
+    wave: str = "wave",
+    rater_col: str = "rater",
+    rater: str | None = "self",
+) -> Any:
+    """:func:`one_per_person` for a Dask DataFrame, lazily (a reduction and a merge)."""
+    table = scores
+    if rater is not None and rater_col in table.columns:
+        table = table[table[rater_col] == rater]
+    if isinstance(which, int) and not isinstance(which, bool):
+        return table[table[wave] == which]
+    order = date if date in table.columns else wave
+    if not (isinstance(which, str) and which in ("first", "last")):
+        cut = as_dates(pd.Series([which], dtype=object), name="the date asked for").iloc[0]
+        table = table[table[date] <= cut]
+        which = "last"
+    grouped = table.groupby(person)[order]
+    pick = (grouped.min() if which == "first" else grouped.max()).rename("_pick").to_frame()
+    merged = table.merge(pick, left_on=person, right_index=True)
+    return merged[merged[order] == merged["_pick"]].drop(columns="_pick")
+
+
+class DaskEngine:
+    """The Dask engine, as :mod:`wellbeing_framework.engines` calls it."""
+
+    name = "dask"
+
+    def handles(self, data: object) -> bool:
+        return is_dask(data)
+
+    def validate(self, data: Any, framework: Framework, **options: Any) -> ValidationReport:
+        return validate_dask(data, framework, **options)
+
+    def score(
+        self, data: Any, framework: Framework, rules: ScoringRules | None, **options: Any
+    ) -> Any:
+        return score_dask(data, framework, rules, **options)
+
+    def place(self, scores: Any, framework: Framework, rules: ContinuumRules | None) -> Any:
+        return place_dask(scores, framework, rules)
+
+    def one_per_person(self, scores: Any, which: Any, **options: Any) -> Any:
+        return one_per_person(scores, which, **options)
+
+    def compute(self, *lazy: Any) -> tuple[Any, ...]:
+        import dask
+
+        return tuple(dask.compute(*lazy))
+
+
+register(DaskEngine())

@@ -14,13 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import cattrs
-from cattrs.gen import make_dict_unstructure_fn
 
-from wellbeing_framework.continuum import ContinuumRules
+from wellbeing_framework.converter import converter
 from wellbeing_framework.exceptions import FrameworkDefinitionError, ScoringError
 from wellbeing_framework.framework import Framework
 from wellbeing_framework.framework_schema import framework_problems
-from wellbeing_framework.scoring import Band, FlagRule, ScoringRules
+from wellbeing_framework.rules import ScoringRules
 from wellbeing_framework.tables import read_ratings, write_table
 
 __all__ = [
@@ -34,16 +33,6 @@ __all__ = [
     "read_ratings",
     "write_table",
 ]
-
-#: The library's single converter between objects and plain JSON-like data. Frameworks are
-#: written without fields at their default (short, readable files); rules are written in full,
-#: so a scores file states every rule that produced it, whatever a later version's defaults.
-converter = cattrs.Converter(omit_if_default=True, forbid_extra_keys=True)
-for _rules_class in (ScoringRules, Band, FlagRule, ContinuumRules):
-    converter.register_unstructure_hook(
-        _rules_class,
-        make_dict_unstructure_fn(_rules_class, converter, _cattrs_omit_if_default=False),
-    )
 
 _BUNDLED = {
     "ni_social_wellbeing": "data/ni_social_wellbeing.json",

@@ -1,4 +1,4 @@
-"""One person's scored assessment, and scoring a single person."""
+"""One person's scored assessment: the scores, bands and flags, with a plain summary."""
 
 from __future__ import annotations
 
@@ -6,14 +6,13 @@ import html
 import math
 from collections.abc import Mapping
 
-import numpy as np
 import pandas as pd
 from attrs import frozen
 
 from wellbeing_framework.framework import Framework
 from wellbeing_framework.rules import FlagRule, ScoringRules
 
-__all__ = ["Profile", "score_one"]
+__all__ = ["Profile"]
 
 
 @frozen(kw_only=True, eq=False)
@@ -187,56 +186,3 @@ class Profile:
             "<div><table><thead><tr><th></th><th>score (0-100)</th><th>band</th></tr>"
             f"</thead><tbody>{''.join(rows)}</tbody></table><p>{summary}</p></div>"
         )
-
-
-def score_one(
-    ratings: Mapping[str, float | None],
-    framework: Framework,
-    rules: ScoringRules | None = None,
-) -> Profile:
-    """Score one person's ratings and return a :class:`Profile`.
-
-    Parameters
-    ----------
-    ratings
-        Rating by indicator (or centre item) key; leave a key out, or give ``None``, for an
-        unanswered item.
-    framework
-        The framework the ratings answer.
-    rules
-        Scoring rules; ``None`` for the defaults.
-
-    Returns
-    -------
-    Profile
-        The same numbers :func:`score` gives for this row, with a plain-language summary.
-
-    Raises
-    ------
-    KeyError
-        If a key is not an indicator or centre item of the framework.
-    ValidationError
-        If a rating is not valid (off the scale, not a number ...).
-
-    Examples
-    --------
-    >>> import wellbeing_framework as wf
-    >>> fw = wf.load_framework()
-    >>> profile = wf.score_one({k: 3 for k in fw.indicator_keys}, fw)
-    >>> profile.domains["rb"], profile.index, profile.bands["index"]
-    (50.0, 50.0, 'managing')
-    """
-    keys = {i.key for i in framework.indicators} | {c.key for c in framework.centre}
-    for key in ratings:
-        if key not in keys:
-            framework.indicator(key)  # raises KeyError with a suggestion
-    row = {k: [np.nan if v is None else v] for k, v in ratings.items()}
-    frame = pd.DataFrame(row) if row else pd.DataFrame(index=[0])
-    if not ratings:
-        frame[framework.indicator_keys[0]] = np.nan
-    resolved = (rules or ScoringRules()).resolve(framework)
-    from wellbeing_framework.scoring import score  # scoring builds on profile's rules
-
-    scores = score(frame, framework, resolved, person=None, date=None, rater=None)
-    given = {k: None if v is None or pd.isna(v) else float(v) for k, v in ratings.items()}
-    return Profile.from_row(scores.iloc[0], framework, resolved, ratings=given)

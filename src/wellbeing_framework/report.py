@@ -233,8 +233,7 @@ def _change_bars(summary: pd.DataFrame, titles: dict[str, str]) -> Axes:
         "between baseline and follow-up, of the published number of people"
         + (f". {'; '.join(parts)}." if parts else ".")
         + (
-            f" Not classified (the reliability could not be estimated): "
-            f"{', '.join(unclassified)}."
+            f" Not classified (the reliability could not be estimated): {', '.join(unclassified)}."
             if unclassified
             else ""
         )

@@ -19,14 +19,17 @@ The rules (all fields of :class:`ScoringRules`):
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from wellbeing_framework.converter import converter
+from wellbeing_framework.engines import engine_for
 from wellbeing_framework.exceptions import ValidationError
 from wellbeing_framework.framework import Framework
-from wellbeing_framework.profile import Profile, score_one
+from wellbeing_framework.profile import Profile
 from wellbeing_framework.rules import (
     DEFAULT_BANDS,
     SAFEGUARDING,
@@ -263,10 +266,9 @@ def score(
     >>> scores.loc[0, "sw_band"], bool(scores.loc[0, "flag_safeguarding"])
     ('managing', True)
     """
-    from wellbeing_framework.dask_engine import is_dask, score_dask
-
-    if is_dask(data):
-        return score_dask(  # type: ignore[no-any-return]
+    engine = engine_for(data)
+    if engine is not None:
+        return engine.score(  # type: ignore[no-any-return]
             data,
             framework,
             rules,
@@ -339,9 +341,58 @@ def with_band_categories(scores: pd.DataFrame, framework: Framework) -> pd.DataF
 
 def provenance(framework: Framework, rules: ScoringRules) -> dict[str, Any]:
     """What produced a scores table: framework key and version, and the rules (plain data)."""
-    from wellbeing_framework.io import converter  # io imports this module
-
     return {
         "framework": {"key": framework.key, "version": framework.version},
         "rules": converter.unstructure(rules),
     }
+
+
+def score_one(
+    ratings: Mapping[str, float | None],
+    framework: Framework,
+    rules: ScoringRules | None = None,
+) -> Profile:
+    """Score one person's ratings and return a :class:`Profile`.
+
+    Parameters
+    ----------
+    ratings
+        Rating by indicator (or centre item) key; leave a key out, or give ``None``, for an
+        unanswered item.
+    framework
+        The framework the ratings answer.
+    rules
+        Scoring rules; ``None`` for the defaults.
+
+    Returns
+    -------
+    Profile
+        The same numbers :func:`score` gives for this row, with a plain-language summary.
+
+    Raises
+    ------
+    KeyError
+        If a key is not an indicator or centre item of the framework.
+    ValidationError
+        If a rating is not valid (off the scale, not a number ...).
+
+    Examples
+    --------
+    >>> import wellbeing_framework as wf
+    >>> fw = wf.load_framework()
+    >>> profile = wf.score_one({k: 3 for k in fw.indicator_keys}, fw)
+    >>> profile.domains["rb"], profile.index, profile.bands["index"]
+    (50.0, 50.0, 'managing')
+    """
+    keys = {i.key for i in framework.indicators} | {c.key for c in framework.centre}
+    for key in ratings:
+        if key not in keys:
+            framework.indicator(key)  # raises KeyError with a suggestion
+    row = {k: [np.nan if v is None else v] for k, v in ratings.items()}
+    frame = pd.DataFrame(row) if row else pd.DataFrame(index=[0])
+    if not ratings:
+        frame[framework.indicator_keys[0]] = np.nan
+    resolved = (rules or ScoringRules()).resolve(framework)
+    scores = score(frame, framework, resolved, person=None, date=None, rater=None)
+    given = {k: None if v is None or pd.isna(v) else float(v) for k, v in ratings.items()}
+    return Profile.from_row(scores.iloc[0], framework, resolved, ratings=given)

@@ -28,6 +28,7 @@ from wellbeing_framework.checks import (
     rows_with_problems,
     unknown_indicator,
 )
+from wellbeing_framework.engines import engine_for
 from wellbeing_framework.framework import Framework
 from wellbeing_framework.shapes import (
     INDICATOR_COL,
@@ -292,10 +293,9 @@ def validate(
     not a number (expected a whole number from 1 to 5)
     a boolean, not a rating (expected a whole number from 1 to 5)
     """
-    from wellbeing_framework.dask_engine import is_dask, validate_dask
-
-    if is_dask(data):
-        return validate_dask(
+    engine = engine_for(data)
+    if engine is not None:
+        return engine.validate(
             data,
             framework,
             person=person,

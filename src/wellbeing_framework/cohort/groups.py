@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from wellbeing_framework.cohort.disclosure import DisclosurePolicy
-from wellbeing_framework.dask_engine import is_dask
+from wellbeing_framework.engines import engine_for
 from wellbeing_framework.framework import Framework
 
 __all__ = ["OTHER_GROUPS", "compare_groups", "holm"]
@@ -21,10 +21,9 @@ def _moments(
     squared = scores[[by, *measures]].assign(**{m: scores[m] ** 2 for m in measures})
     grouped = scores[[by, *measures]].groupby(by)
     parts = (grouped.count(), grouped.sum(), squared.groupby(by).sum())
-    if is_dask(scores):
-        import dask
-
-        parts = dask.compute(*parts)
+    engine = engine_for(scores)
+    if engine is not None:
+        parts = engine.compute(*parts)
     count, total, squares = parts
     return count, total, squares
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pandas as pd
 
 from wellbeing_framework.dates import as_dates
 
-__all__ = ["Which", "choose_rows", "dask_one_per_person", "occasion", "one_per_person"]
+__all__ = ["Which", "choose_rows", "occasion", "one_per_person"]
 
 Which = str | int | pd.Timestamp
 
@@ -137,30 +135,3 @@ def one_per_person(
         scores, which, person=person, date=date, wave=wave, rater_col=rater_col, rater=rater
     )
     return scores.iloc[rows].set_index(person)
-
-
-def dask_one_per_person(
-    scores: Any,
-    which: Which,
-    *,
-    person: str = "person_id",
-    date: str = "assessment_date",
-    wave: str = "wave",
-    rater_col: str = "rater",
-    rater: str | None = "self",
-) -> Any:
-    """:func:`one_per_person` for a Dask DataFrame, lazily (a reduction and a merge)."""
-    table = scores
-    if rater is not None and rater_col in table.columns:
-        table = table[table[rater_col] == rater]
-    if isinstance(which, int) and not isinstance(which, bool):
-        return table[table[wave] == which]
-    order = date if date in table.columns else wave
-    if not (isinstance(which, str) and which in ("first", "last")):
-        cut = as_dates(pd.Series([which], dtype=object), name="the date asked for").iloc[0]
-        table = table[table[date] <= cut]
-        which = "last"
-    grouped = table.groupby(person)[order]
-    pick = (grouped.min() if which == "first" else grouped.max()).rename("_pick").to_frame()
-    merged = table.merge(pick, left_on=person, right_index=True)
-    return merged[merged[order] == merged["_pick"]].drop(columns="_pick")

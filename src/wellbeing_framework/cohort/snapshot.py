@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from wellbeing_framework.cohort.disclosure import DisclosurePolicy
-from wellbeing_framework.cohort.select import Which, dask_one_per_person, one_per_person
-from wellbeing_framework.dask_engine import is_dask
+from wellbeing_framework.cohort.select import Which, one_per_person
+from wellbeing_framework.engines import engine_for
 from wellbeing_framework.framework import Framework
 from wellbeing_framework.scoring import with_band_categories
 
@@ -72,11 +72,10 @@ def snapshot(
     measures += [(c.key, c.title) for c in framework.centre if f"{c.key}_band" in scores]
     measures.append(("index", "Index"))
     columns = [f"{key}_band" for key, _ in measures]
-    if is_dask(scores):
-        chosen = dask_one_per_person(scores, wave, person=person, date=date, rater=rater)
-        import dask
-
-        codes = dask.compute(*[chosen[c].cat.codes.value_counts() for c in columns])
+    engine = engine_for(scores)
+    if engine is not None:
+        chosen = engine.one_per_person(scores, wave, person=person, date=date, rater=rater)
+        codes = engine.compute(*[chosen[c].cat.codes.value_counts() for c in columns])
     else:
         chosen = one_per_person(scores, wave, person=person, date=date, rater=rater)
         codes = tuple(chosen[c].cat.codes.value_counts() for c in columns)
