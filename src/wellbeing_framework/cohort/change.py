@@ -351,6 +351,50 @@ def change(
         scores = score(ratings, framework)
     else:
         scores = with_band_categories(data, framework)
+    codes = pd.factorize(scores[person])[0]
+    base_rows, follow_rows = _pairs(
+        scores, codes, baseline, follow_up, person=person, date=date, rater=rater
+    )
+    keys = [d.key for d in framework.domains] + ["index"]
+    given = _given_reliability(reliability, keys)
+    if given is None:
+        if ratings is None:
+            msg = (
+                "reliability= is needed when data is a scores table (item ratings are "
+                "required to compute Cronbach's alpha)"
+            )
+            raise ValueError(msg)
+        who = {"person": person, "date": date, "rater": rater}
+        base_ratings = ratings.iloc[choose_rows(ratings, baseline, **who)]  # type: ignore[arg-type]
+        base_scores = scores.iloc[choose_rows(scores, baseline, codes=codes, **who)]  # type: ignore[arg-type]
+        given = _baseline_reliability(base_ratings, base_scores, framework, index_reliability)
+    people, rows = [], []
+    for key in keys:
+        r, source = given[key]
+        table = _person_table(scores, key, keys, r, base_rows, follow_rows, person=person)
+        people.append(table)
+        rows.append(_summary_row(key, table, r, source, policy, n_boot, seed))
+    summary = pd.DataFrame(rows)
+    summary.attrs["disclosure"] = policy.describe()
+    return ChangeResult(
+        people=pd.concat(people, ignore_index=True),
+        summary=summary,
+        policy=policy,
+        note=_change_note(summary, baseline, follow_up, rater, policy),
+    )
+
+
+def _pairs(
+    scores: pd.DataFrame,
+    codes: np.ndarray,
+    baseline: Which,
+    follow_up: Which,
+    *,
+    person: str,
+    date: str,
+    rater: str | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of each person's baseline and follow-up, the follow-up strictly later."""
     when = occasion(scores, date=date)
     if when is None:
         msg = (
@@ -358,7 +402,6 @@ def change(
             "their follow-up"
         )
         raise ValueError(msg)
-    codes = pd.factorize(scores[person])[0]
     base_rows = choose_rows(scores, baseline, person=person, date=date, rater=rater, codes=codes)
     follow_rows = choose_rows(
         scores, follow_up, person=person, date=date, rater=rater, codes=codes
@@ -367,86 +410,73 @@ def change(
         codes[base_rows], codes[follow_rows], assume_unique=True, return_indices=True
     )
     base_rows, follow_rows = base_rows[in_base], follow_rows[in_follow]
-    # a follow-up must come after its baseline: a person assessed once is never paired
-    # with themselves
+    # a person assessed once is never paired with themselves
     later = when[follow_rows] > when[base_rows]
-    base_rows, follow_rows = base_rows[later], follow_rows[later]
-    ids = scores[person].take(base_rows).array  # stays in its own (e.g. Arrow) dtype
-    measure_names = [d.key for d in framework.domains] + ["index"]
+    return base_rows[later], follow_rows[later]
 
-    measures: list[tuple[str, Domain | None]] = [(d.key, d) for d in framework.domains]
-    measures.append(("index", None))
-    base_ratings = None
-    if ratings is not None and reliability is None:
-        chosen = choose_rows(ratings, baseline, person=person, date=date, rater=rater)
-        base_ratings = ratings.iloc[chosen]
 
-    given = _given_reliability(reliability, [k for k, _ in measures])
-    if given is None:
-        if base_ratings is None:
-            msg = (
-                "reliability= is needed when data is a scores table (item ratings are "
-                "required to compute Cronbach's alpha)"
-            )
-            raise ValueError(msg)
-        base_scores = scores.iloc[
-            choose_rows(scores, baseline, person=person, date=date, rater=rater, codes=codes)
-        ]
-        given = _baseline_reliability(base_ratings, base_scores, framework, index_reliability)
-    people, rows = [], []
-    for key, _ in measures:
-        r, source = given[key]
-        values = scores[key].to_numpy(dtype=float, na_value=np.nan)
-        pre, post = values[base_rows], values[follow_rows]
-        if 0 < r < 1:
-            rc = reliable_change(pre, post, r)
-        else:  # no usable reliability: no reliable change, said in the summary's note
-            rc = reliable_change(pre, post, 0.5)
-            rc["rci"] = np.nan
-            rc["category"] = pd.Categorical.from_codes(
-                np.full(len(rc), -1), dtype=pd.CategoricalDtype(list(CATEGORIES))
-            )
-        bands = scores[f"{key}_band"]
-        measure = pd.Categorical.from_codes(
-            np.full(len(pre), measure_names.index(key)),
-            dtype=pd.CategoricalDtype(measure_names),
+def _person_table(
+    scores: pd.DataFrame,
+    key: str,
+    keys: list[str],
+    r: float,
+    base_rows: np.ndarray,
+    follow_rows: np.ndarray,
+    *,
+    person: str,
+) -> pd.DataFrame:
+    """One row per paired person for one measure: scores, reliable change, bands."""
+    values = scores[key].to_numpy(dtype=float, na_value=np.nan)
+    pre, post = values[base_rows], values[follow_rows]
+    if 0 < r < 1:
+        rc = reliable_change(pre, post, r)
+    else:  # no usable reliability: no reliable change, said in the summary's note
+        rc = reliable_change(pre, post, 0.5)
+        rc["rci"] = np.nan
+        rc["category"] = pd.Categorical.from_codes(
+            np.full(len(rc), -1), dtype=pd.CategoricalDtype(list(CATEGORIES))
         )
-        table = pd.DataFrame(
-            {
-                person: ids,
-                "measure": measure,
-                "baseline": pre,
-                "follow_up": post,
-                "difference": rc["change"].to_numpy(),
-                "rci": rc["rci"].to_numpy(),
-                "category": rc["category"].array,
-                "baseline_band": bands.take(base_rows).array,
-                "follow_up_band": bands.take(follow_rows).array,
-            }
-        )
-        table["transition"] = _transitions(table["baseline_band"], table["follow_up_band"])
-        people.append(table)
-        rows.append(_summary_row(key, table, r, source, policy, n_boot, seed))
-    summary = pd.DataFrame(rows)
-    summary.attrs["disclosure"] = policy.describe()
+    bands = scores[f"{key}_band"]
+    table = pd.DataFrame(
+        {
+            person: scores[person].take(base_rows).array,  # stays in its own dtype
+            "measure": pd.Categorical.from_codes(
+                np.full(len(pre), keys.index(key)), dtype=pd.CategoricalDtype(keys)
+            ),
+            "baseline": pre,
+            "follow_up": post,
+            "difference": rc["change"].to_numpy(),
+            "rci": rc["rci"].to_numpy(),
+            "category": rc["category"].array,
+            "baseline_band": bands.take(base_rows).array,
+            "follow_up_band": bands.take(follow_rows).array,
+        }
+    )
+    table["transition"] = _transitions(table["baseline_band"], table["follow_up_band"])
+    return table
+
+
+def _change_note(
+    summary: pd.DataFrame,
+    baseline: Which,
+    follow_up: Which,
+    rater: str | None,
+    policy: DisclosurePolicy,
+) -> str:
+    """How baseline, follow-up and reliability were chosen, in a sentence or two."""
     what = {"first": "first assessment", "last": "last assessment"}
     sources = dict(zip(summary["measure"], summary["reliability_source"], strict=True))
+    first = summary["measure"].iloc[0]
     said = (
         sources["index"]
-        if sources["index"] == sources[measures[0][0]]
-        else (f"{sources[measures[0][0]]} for each domain; {sources['index']} for the index")
+        if sources["index"] == sources[first]
+        else f"{sources[first]} for each domain; {sources['index']} for the index"
     )
-    note = (
+    return (
         f"Baseline: {what.get(str(baseline), str(baseline))}; follow-up: "
         f"{what.get(str(follow_up), str(follow_up))}; rater: {rater or 'all'}. "
         f"Reliability: {said}. Reliable change: |RCI| > {Z_975:.6f}, the two-sided 95% "
         f"normal quantile (Jacobson & Truax, 1991). {policy.describe()}"
-    )
-    return ChangeResult(
-        people=pd.concat(people, ignore_index=True),
-        summary=summary,
-        policy=policy,
-        note=note,
     )
 
 
