@@ -184,3 +184,42 @@ def audit_group_means(
             if landed[0] & landed[1]:
                 found.append(f"{measure}: mean of a suppressed group recovered")
     return found
+
+
+def enumerate_hidden(
+    cells: Sequence[object], total: object, policy: wf.DisclosurePolicy, *, limit: int = 45
+) -> dict[int, set[int]]:
+    """Every value each hidden cell can take, by trying every true table (small tables).
+
+    The strongest attacker: one who knows the policy's algorithm and runs it on every
+    candidate table, keeping those that publish exactly what was published.
+    """
+    import itertools
+
+    if total is None or pd.isna(total):
+        return {}
+    t_low, t_high = _bounds(total, policy)
+    t_high = t_high if t_high is not None else t_low
+    if t_high > limit:
+        raise ValueError("table too large to enumerate")
+    choices = []
+    for c in cells:
+        if c is None or pd.isna(c):
+            choices.append(range(1 if policy.keep_zero else 0, int(t_high) + 1))
+        else:
+            low, high = _bounds(c, policy)
+            choices.append(range(int(low), int(high if high is not None else low) + 1))
+    published = [None if c is None or pd.isna(c) else int(c) for c in cells]
+    hidden = [i for i, c in enumerate(published) if c is None]
+    found: dict[int, set[int]] = {i: set() for i in hidden}
+    for candidate in itertools.product(*choices):
+        if not t_low <= sum(candidate) <= t_high:
+            continue
+        if policy.apply_total(float(sum(candidate))) != int(total):  # type: ignore[call-overload]
+            continue
+        out = policy.apply(pd.Series(candidate), total=True).tolist()
+        if [None if pd.isna(v) else int(v) for v in out] != published:
+            continue
+        for i in hidden:
+            found[i].add(candidate[i])
+    return found

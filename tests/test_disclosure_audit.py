@@ -14,6 +14,7 @@ from auditor import (
     audit_count_table,
     audit_group_means,
     disclosed_counts,
+    enumerate_hidden,
 )
 from wellbeing_framework.cohort.select import choose_rows
 from wellbeing_framework.report import published_tables
@@ -269,3 +270,32 @@ class TestSaysWhatWasHidden:
         assert "no other group to compare with" in index["note"].iloc[0]
         ax = wf.plot.groups(table)
         assert "no other group to compare with" in wf.plot.describe(ax)
+
+
+class TestAgainstAnAttackerWhoKnowsTheAlgorithm:
+    @pytest.mark.parametrize(
+        ("policy", "counts"),
+        [("10-5", [12, 12, 9]), ("threshold-10", [10, 9, 9]), ("nhs", [0, 3, 12, 9])],
+    )
+    def test_known_pinning_cases(self, policy: str, counts: list[int]) -> None:
+        """Tables once pinned by enumeration are now protected."""
+        chosen = wf.DisclosurePolicy.preset(policy)
+        shown = chosen.apply(pd.Series(counts), total=True).tolist()
+        total = chosen.apply_total(float(sum(counts)))
+        for values in enumerate_hidden(shown, total, chosen).values():
+            assert len(values) > max(chosen.rounding, 1)
+
+    @settings(max_examples=25, deadline=None)
+    @given(
+        st.sampled_from(POLICIES),
+        st.lists(st.integers(0, 14), min_size=3, max_size=4),
+    )
+    def test_no_hidden_cell_pinned(self, policy: str, counts: list[int]) -> None:
+        """For small tables, every true table is tried: no hidden cell is pinned down."""
+        chosen = wf.DisclosurePolicy.preset(policy)
+        total = chosen.apply_total(float(sum(counts)))
+        if total is None or total > 40:
+            return
+        shown = chosen.apply(pd.Series(counts), total=True).tolist()
+        for values in enumerate_hidden(shown, total, chosen, limit=45).values():
+            assert len(values) > max(chosen.rounding, 1)

@@ -174,21 +174,29 @@ class DisclosurePolicy:
         return float(low), float(max(math.ceil(shown + half) - 1, low))
 
     def _narrow(self, values: np.ndarray, hide: np.ndarray) -> bool:
-        """True when the published total minus the shown cells pins a hidden cell down.
+        """True when the published figures would pin a hidden cell down.
 
-        The hidden cells add up to the total minus the shown cells, which an attacker
-        knows within the rounding of each; a hidden cell is pinned down when it can then
-        take no more values than a rounded count could (one when nothing is rounded). A
-        single hidden cell is always pinned down.
+        An attacker knows the total and each shown cell within its rounding, so the hidden
+        cells' sum within an interval; and knows how cells are chosen: each hidden cell is
+        either below the threshold or was hidden to protect another, and then is no larger
+        than the smallest shown non-zero cell. A hidden cell is pinned down when it can
+        then take no more values than a rounded count could, and never fewer than
+        ``MIN_HIDDEN_RANGE`` (so tie-breaking cannot single a value out). A single
+        hidden cell is always pinned down.
         """
         k = int(hide.sum())
         if k == 1:
             return True
-        _total_low, total_high = self._interval(float(values.sum()))
-        shown_low = sum(self._interval(v)[0] for v in values[~hide])
-        most = total_high - shown_low - (k - 1) * (1 if self.keep_zero else 0)
+        total_low, total_high = self._interval(float(values.sum()))
+        shown = [self._interval(v) for v in values[~hide]]
+        hidden_low = total_low - sum(high for _, high in shown)
+        hidden_high = total_high - sum(low for low, _ in shown)
         least = 1 if self.keep_zero else 0
-        return most - least + 1 <= max(self.rounding, 1)
+        nonzero = [high for (low, high) in shown if high > 0]
+        most = max(self.threshold - 1, min(nonzero)) if nonzero else hidden_high
+        cell_low = max(least, hidden_low - (k - 1) * most)
+        cell_high = min(most, hidden_high - (k - 1) * least)
+        return cell_high - cell_low + 1 <= max(self.rounding, MIN_HIDDEN_RANGE)
 
     def apply_total(self, total: float) -> int | None:
         """Publishable version of a single total (``None`` when suppressed)."""
@@ -196,6 +204,9 @@ class DisclosurePolicy:
             return None
         return self.round(total)
 
+
+#: A hidden count must stay able to take at least this many values (see ``apply``).
+MIN_HIDDEN_RANGE = 3
 
 #: The least share of a bar drawn for hidden cells, when rounding leaves them no room.
 MIN_SUPPRESSED_SHARE = 0.03

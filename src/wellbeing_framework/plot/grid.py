@@ -9,15 +9,17 @@ second or two.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
 
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Wedge
 
 from wellbeing_framework.cohort.select import Which, choose_rows
-from wellbeing_framework.framework import Framework
+from wellbeing_framework.framework import Domain, Framework
 from wellbeing_framework.plot.quadrant import CENTRE_RADIUS, radius_of
 from wellbeing_framework.plot.style import DARK_GREY, domain_colours, set_description, theme
 
@@ -71,6 +73,49 @@ def profile_grid(
     ['P0001', 'P0002', 'P0003']
     """
     chosen = list(people)
+    latest_rows, first_rows = _chosen_rows(scores, chosen, baseline, latest, person, rater)
+    cols = min(ncols, len(chosen))
+    rows = math.ceil(len(chosen) / cols)
+    domains = framework.domains
+    colours = domain_colours([d.key for d in domains])
+    with theme():
+        fig, ax = plt.subplots(figsize=(1.9 * cols + 0.4, 2.05 * rows + 0.9))
+        fills: list[Wedge] = []
+        outlines: list[Wedge] = []
+        for n, who in enumerate(chosen):
+            now = cast("pd.Series", scores.loc[latest_rows[who]])
+            before_label = first_rows.get(who)
+            before = (
+                None
+                if before_label is None or before_label == latest_rows[who]
+                else scores.loc[before_label]  # type: ignore[call-overload]
+            )
+            at = ((n % cols) * _CELL_W, -(n // cols) * _CELL_H)
+            filled, outlined = _draw_profile(ax, at, who, now, before, domains, colours)
+            fills.extend(filled)
+            outlines.extend(outlined)
+        for patch in [*fills, *outlines]:
+            ax.add_patch(patch)
+        _frame_grid(ax, cols, rows)
+        _add_key(fig, domains, colours, rows)
+    set_description(
+        ax,
+        f"Small multiples of quadrant profiles for {len(chosen)} people, each filled outward "
+        "to the domain scores (top left Relationships and Belonging, then clockwise), with the "
+        "baseline as a dashed outline.",
+    )
+    return fig
+
+
+def _chosen_rows(
+    scores: pd.DataFrame,
+    chosen: list[object],
+    baseline: Which | None,
+    latest: Which,
+    person: str,
+    rater: str | None,
+) -> tuple[dict[object, Any], dict[object, object]]:
+    """Row labels of each chosen person's latest and (if asked for) baseline assessment."""
     if not chosen:
         msg = "people= names nobody to draw"
         raise ValueError(msg)
@@ -85,94 +130,112 @@ def profile_grid(
     if baseline is not None:
         first = subset.iloc[choose_rows(subset, baseline, person=person, rater=rater)]
         first_rows = dict(zip(first[person], first.index, strict=True))
+    return latest_rows, first_rows
 
-    cols = min(ncols, len(chosen))
-    rows = math.ceil(len(chosen) / cols)
-    domains = framework.domains
-    colours = domain_colours([d.key for d in domains])
+
+def _draw_profile(
+    ax: Axes,
+    at: tuple[float, float],
+    who: object,
+    now: pd.Series,
+    before: pd.Series | None,
+    domains: Sequence[Domain],
+    colours: Mapping[str, str],
+) -> tuple[list[Wedge], list[Wedge]]:
+    """Draw one person's name, centre, unscored quarters and rim; return fills and outlines."""
+    cx, cy = at
+    ax.text(cx, cy + 1.18, str(who), ha="center", va="bottom", fontsize=8)
+    ax.add_patch(Wedge(at, CENTRE_RADIUS, 0, 360, facecolor="#DDE6EE", edgecolor="white"))
+    fills: list[Wedge] = []
+    outlines: list[Wedge] = []
     quarter = 360 / len(domains)
-    with theme():
-        fig, ax = plt.subplots(figsize=(1.9 * cols + 0.4, 2.05 * rows + 0.9))
-        fills: list[Wedge] = []
-        outlines: list[Wedge] = []
-        for n, who in enumerate(chosen):
-            cx = (n % cols) * _CELL_W
-            cy = -(n // cols) * _CELL_H
-            now = scores.loc[latest_rows[who]]
-            before_label = first_rows.get(who)
-            before = (
-                None
-                if before_label is None or before_label == latest_rows[who]
-                else scores.loc[before_label]  # type: ignore[call-overload]
-            )
-            ax.text(cx, cy + 1.18, str(who), ha="center", va="bottom", fontsize=8)
-            ax.add_patch(
-                Wedge((cx, cy), CENTRE_RADIUS, 0, 360, facecolor="#DDE6EE", edgecolor="white")
-            )
-            for i, domain in enumerate(domains):
-                # matplotlib angles run anticlockwise from east; quarters run clockwise
-                # from the top left, as in the leaflet's quadrant
-                theta2 = 180 - i * quarter - 2
-                theta1 = theta2 - quarter + 4
-                score = now.get(domain.key)
-                if score is None or pd.isna(score):
-                    wedge = Wedge(
-                        (cx, cy),
-                        1.0,
-                        theta1,
-                        theta2,
-                        width=1 - CENTRE_RADIUS,
-                        fill=False,
-                        hatch="////",
-                        edgecolor=DARK_GREY,
-                        linewidth=0.5,
-                    )
-                    wedge.set_gid(f"unscored:{who}:{domain.key}")
-                    ax.add_patch(wedge)
-                    continue
-                r = radius_of(float(score))
-                wedge = Wedge(
-                    (cx, cy),
-                    r,
-                    theta1,
-                    theta2,
-                    width=r - CENTRE_RADIUS,
-                    facecolor=colours[domain.key],
-                    edgecolor=colours[domain.key],
-                    alpha=0.55,
-                )
-                wedge.set_gid(f"domain:{who}:{domain.key}")
-                fills.append(wedge)
-                if before is not None and pd.notna(before.get(domain.key)):
-                    rb = radius_of(float(before[domain.key]))
-                    outline = Wedge(
-                        (cx, cy),
-                        rb,
-                        theta1,
-                        theta2,
-                        width=rb - CENTRE_RADIUS,
-                        fill=False,
-                        edgecolor=DARK_GREY,
-                        linestyle="--",
-                        linewidth=0.8,
-                    )
-                    outline.set_gid(f"baseline:{who}:{domain.key}")
-                    outlines.append(outline)
-            ax.add_patch(Wedge((cx, cy), 1.0, 0, 360, fill=False, edgecolor="#D9D9D9", lw=0.5))
-        for patch in [*fills, *outlines]:
-            ax.add_patch(patch)
-        ax.set_xlim(-1.25, (cols - 1) * _CELL_W + 1.25)
-        ax.set_ylim(-(rows - 1) * _CELL_H - 1.25, 1.45)
-        ax.set_aspect("equal")
-        ax.axis("off")
-        handles = [Patch(color=colours[d.key], alpha=0.55, label=d.title) for d in domains]
-        handles.append(Patch(fill=False, edgecolor=DARK_GREY, linestyle="--", label="baseline"))
-        fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=8)
-        fig.subplots_adjust(left=0.01, right=0.99, top=0.99, bottom=0.9 / (2.05 * rows + 0.9))
-    set_description(
-        ax,
-        f"Small multiples of quadrant profiles for {len(chosen)} people, each filled outward "
-        "to the domain scores (top left Relationships and Belonging, then clockwise), with the "
-        "baseline as a dashed outline.",
+    for i, domain in enumerate(domains):
+        # matplotlib angles run anticlockwise from east; quarters run clockwise
+        # from the top left, as in the leaflet's quadrant
+        theta2 = 180 - i * quarter - 2
+        theta1 = theta2 - quarter + 4
+        score = now.get(domain.key)
+        if score is None or pd.isna(score):
+            ax.add_patch(_unscored_wedge(at, theta1, theta2, f"unscored:{who}:{domain.key}"))
+            continue
+        gid = f"domain:{who}:{domain.key}"
+        fills.append(_filled_wedge(at, float(score), theta1, theta2, colours[domain.key], gid))
+        if before is not None and pd.notna(before.get(domain.key)):
+            gid = f"baseline:{who}:{domain.key}"
+            outlines.append(_baseline_wedge(at, float(before[domain.key]), theta1, theta2, gid))
+    ax.add_patch(Wedge(at, 1.0, 0, 360, fill=False, edgecolor="#D9D9D9", lw=0.5))
+    return fills, outlines
+
+
+def _unscored_wedge(at: tuple[float, float], theta1: float, theta2: float, gid: str) -> Wedge:
+    """A hatched, unfilled quarter for a domain without a score."""
+    wedge = Wedge(
+        at,
+        1.0,
+        theta1,
+        theta2,
+        width=1 - CENTRE_RADIUS,
+        fill=False,
+        hatch="////",
+        edgecolor=DARK_GREY,
+        linewidth=0.5,
     )
-    return fig
+    wedge.set_gid(gid)
+    return wedge
+
+
+def _filled_wedge(
+    at: tuple[float, float], score: float, theta1: float, theta2: float, colour: str, gid: str
+) -> Wedge:
+    """A quarter filled outward to a domain's latest score."""
+    r = radius_of(score)
+    wedge = Wedge(
+        at,
+        r,
+        theta1,
+        theta2,
+        width=r - CENTRE_RADIUS,
+        facecolor=colour,
+        edgecolor=colour,
+        alpha=0.55,
+    )
+    wedge.set_gid(gid)
+    return wedge
+
+
+def _baseline_wedge(
+    at: tuple[float, float], score: float, theta1: float, theta2: float, gid: str
+) -> Wedge:
+    """A dashed outline of a quarter at a domain's baseline score."""
+    rb = radius_of(score)
+    outline = Wedge(
+        at,
+        rb,
+        theta1,
+        theta2,
+        width=rb - CENTRE_RADIUS,
+        fill=False,
+        edgecolor=DARK_GREY,
+        linestyle="--",
+        linewidth=0.8,
+    )
+    outline.set_gid(gid)
+    return outline
+
+
+def _frame_grid(ax: Axes, cols: int, rows: int) -> None:
+    """Fit the Axes round a grid of cols by rows profiles, to scale and without axes."""
+    ax.set_xlim(-1.25, (cols - 1) * _CELL_W + 1.25)
+    ax.set_ylim(-(rows - 1) * _CELL_H - 1.25, 1.45)
+    ax.set_aspect("equal")
+    ax.axis("off")
+
+
+def _add_key(
+    fig: Figure, domains: Sequence[Domain], colours: Mapping[str, str], rows: int
+) -> None:
+    """Add the key to the domains and the baseline outline below the grid, with room for it."""
+    handles = [Patch(color=colours[d.key], alpha=0.55, label=d.title) for d in domains]
+    handles.append(Patch(fill=False, edgecolor=DARK_GREY, linestyle="--", label="baseline"))
+    fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=8)
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.99, bottom=0.9 / (2.05 * rows + 0.9))

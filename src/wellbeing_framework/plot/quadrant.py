@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -10,7 +11,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.projections.polar import PolarAxes
 
-from wellbeing_framework.framework import Framework
+from wellbeing_framework.framework import Domain, Framework, RatingScale
 from wellbeing_framework.plot.style import (
     DARK_GREY,
     LIGHT_GREY,
@@ -120,6 +121,30 @@ def _draw(
     title: str | None,
     show_indicators: bool,
 ) -> None:
+    _set_up_axes(ax)
+    domains = framework.domains
+    quarter = 2 * np.pi / len(domains)
+    colours = domain_colours([d.key for d in domains])
+    for i, domain in enumerate(domains):
+        start = -np.pi / 2 + i * quarter  # top-left first, clockwise
+        centre = start + quarter / 2
+        width = quarter - 2 * _GAP
+        score = profile.domains.get(domain.key)
+        colour = colours[domain.key]
+        _draw_fill(ax, domain.key, score, centre, width, colour)
+        if show_indicators and profile.ratings:
+            _draw_indicators(ax, domain, profile.ratings, framework.scale, start, width, colour)
+        if baseline is not None:
+            _draw_outline(ax, domain.key, baseline.domains.get(domain.key), centre, width)
+        _label_domain(ax, domain.title, score, centre, colour)
+    _draw_centre(ax, profile, framework)
+    if title:
+        ax.set_title(title, pad=34)
+    set_description(ax, _describe(profile, baseline, framework, title))
+
+
+def _set_up_axes(ax: PolarAxes) -> None:
+    """Run the angles clockwise from the top, with score rings at 25, 50, 75 and 100."""
     ax.set_theta_zero_location("N")
     ax.set_theta_direction(-1)
     ax.set_ylim(0, 1.0)
@@ -129,102 +154,114 @@ def _draw(
     ax.set_xticks([])
     ax.grid(color=LIGHT_GREY, linewidth=0.6)
     ax.spines["polar"].set_color(LIGHT_GREY)
-    domains = framework.domains
-    quarter = 2 * np.pi / len(domains)
-    colours = domain_colours([d.key for d in domains])
-    scale = framework.scale
-    span = scale.max - scale.min
-    for i, domain in enumerate(domains):
-        start = -np.pi / 2 + i * quarter  # top-left first, clockwise
-        centre = start + quarter / 2
-        width = quarter - 2 * _GAP
-        score = profile.domains.get(domain.key)
-        colour = colours[domain.key]
-        if score is None:
-            (bar,) = ax.bar(
-                centre,
-                1 - CENTRE_RADIUS,
-                width=width,
-                bottom=CENTRE_RADIUS,
-                facecolor="none",
-                edgecolor=DARK_GREY,
-                hatch="///",
-                linewidth=0.8,
-            )
-            bar.set_gid(f"unscored:{domain.key}")
-            label = "not scored"
-        else:
-            (bar,) = ax.bar(
-                centre,
-                radius_of(score) - CENTRE_RADIUS,
-                width=width,
-                bottom=CENTRE_RADIUS,
-                color=colour,
-                alpha=0.35,
-                edgecolor=colour,
-                linewidth=1.2,
-            )
-            bar.set_gid(f"domain:{domain.key}")
-            label = f"{score:.0f}/100"
-        if show_indicators and profile.ratings:
-            n = len(domain.indicators)
-            sub = width / n
-            for j, indicator in enumerate(domain.indicators):
-                rating = profile.ratings.get(indicator.key)
-                if rating is None:
-                    continue
-                value = (rating - scale.min) / span * 100
-                if indicator.reverse:
-                    value = 100 - value
-                (thin,) = ax.bar(
-                    start + _GAP + sub * (j + 0.5),
-                    radius_of(value) - CENTRE_RADIUS,
-                    width=sub * 0.35,
-                    bottom=CENTRE_RADIUS,
-                    color=colour,
-                    alpha=0.9,
-                    linewidth=0,
-                )
-                thin.set_gid(f"indicator:{indicator.key}")
-        if baseline is not None:
-            before = baseline.domains.get(domain.key)
-            if before is not None:
-                (outline,) = ax.bar(
-                    centre,
-                    radius_of(before) - CENTRE_RADIUS,
-                    width=width,
-                    bottom=CENTRE_RADIUS,
-                    fill=False,
-                    edgecolor=DARK_GREY,
-                    linestyle="--",
-                    linewidth=1.4,
-                )
-                outline.set_gid(f"baseline:{domain.key}")
-        name = "\n".join(textwrap.wrap(domain.title, 16))
-        ax.text(
+
+
+def _draw_fill(
+    ax: PolarAxes, key: str, score: float | None, centre: float, width: float, colour: str
+) -> None:
+    """Fill one domain's quarter out to its score, or hatch the whole quarter if unscored."""
+    if score is None:
+        (bar,) = ax.bar(
             centre,
-            1.17,
-            name,
-            ha="center",
-            va="center",
-            fontsize=9,
-            fontweight="bold",
+            1 - CENTRE_RADIUS,
+            width=width,
+            bottom=CENTRE_RADIUS,
+            facecolor="none",
+            edgecolor=DARK_GREY,
+            hatch="///",
+            linewidth=0.8,
+        )
+        bar.set_gid(f"unscored:{key}")
+    else:
+        (bar,) = ax.bar(
+            centre,
+            radius_of(score) - CENTRE_RADIUS,
+            width=width,
+            bottom=CENTRE_RADIUS,
             color=colour,
+            alpha=0.35,
+            edgecolor=colour,
+            linewidth=1.2,
         )
-        ax.text(
-            centre,
-            1.05,
-            label,
-            ha="center",
-            va="center",
-            fontsize=10,
-            fontweight="bold",
-            color=DARK_GREY,
+        bar.set_gid(f"domain:{key}")
+
+
+def _draw_indicators(
+    ax: PolarAxes,
+    domain: Domain,
+    ratings: Mapping[str, float | None],
+    scale: RatingScale,
+    start: float,
+    width: float,
+    colour: str,
+) -> None:
+    """Draw each rated indicator of a domain as a thin sub-wedge at its own rating."""
+    span = scale.max - scale.min
+    sub = width / len(domain.indicators)
+    for j, indicator in enumerate(domain.indicators):
+        rating = ratings.get(indicator.key)
+        if rating is None:
+            continue
+        value = (rating - scale.min) / span * 100
+        if indicator.reverse:
+            value = 100 - value
+        (thin,) = ax.bar(
+            start + _GAP + sub * (j + 0.5),
+            radius_of(value) - CENTRE_RADIUS,
+            width=sub * 0.35,
+            bottom=CENTRE_RADIUS,
+            color=colour,
+            alpha=0.9,
+            linewidth=0,
         )
-    _draw_centre(ax, profile, framework)
-    if title:
-        ax.set_title(title, pad=34)
-    set_description(ax, _describe(profile, baseline, framework, title))
+        thin.set_gid(f"indicator:{indicator.key}")
+
+
+def _draw_outline(
+    ax: PolarAxes, key: str, before: float | None, centre: float, width: float
+) -> None:
+    """Outline one domain's baseline score with a dashed line (nothing if it had none)."""
+    if before is None:
+        return
+    (outline,) = ax.bar(
+        centre,
+        radius_of(before) - CENTRE_RADIUS,
+        width=width,
+        bottom=CENTRE_RADIUS,
+        fill=False,
+        edgecolor=DARK_GREY,
+        linestyle="--",
+        linewidth=1.4,
+    )
+    outline.set_gid(f"baseline:{key}")
+
+
+def _label_domain(
+    ax: PolarAxes, title: str, score: float | None, centre: float, colour: str
+) -> None:
+    """Write a domain's name and its score (or "not scored") outside its quarter."""
+    label = "not scored" if score is None else f"{score:.0f}/100"
+    name = "\n".join(textwrap.wrap(title, 16))
+    ax.text(
+        centre,
+        1.17,
+        name,
+        ha="center",
+        va="center",
+        fontsize=9,
+        fontweight="bold",
+        color=colour,
+    )
+    ax.text(
+        centre,
+        1.05,
+        label,
+        ha="center",
+        va="center",
+        fontsize=10,
+        fontweight="bold",
+        color=DARK_GREY,
+    )
 
 
 def _draw_centre(ax: PolarAxes, profile: Profile, framework: Framework) -> None:
