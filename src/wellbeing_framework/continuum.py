@@ -14,7 +14,8 @@ the person.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from itertools import chain
 from typing import Any, overload
 
 import numpy as np
@@ -24,7 +25,7 @@ from attrs import frozen
 from wellbeing_framework.continuum_rules import ContinuumRules
 from wellbeing_framework.engines import engine_for
 from wellbeing_framework.exceptions import ScoringError
-from wellbeing_framework.framework import Framework
+from wellbeing_framework.framework import Approach, Framework
 from wellbeing_framework.profile import Profile
 from wellbeing_framework.scoring import ATTRS_KEY
 
@@ -175,77 +176,20 @@ def _place_table(
         msg = f"framework {framework.key!r} has no practice continuum to place cases on"
         raise ScoringError(msg)
     approaches = list(continuum.approaches)
-    keys = [a.key for a in approaches]
     centres = np.linspace(0.0, 1.0, len(approaches))
     domains = [d.key for d in framework.domains]
-    missing = [d for d in domains if d not in scores.columns]
-    if missing:
-        msg = f"the scores table has no column for domain(s) {', '.join(missing)}"
-        raise ScoringError(msg)
-    n = len(scores)
-    values = np.column_stack([scores[d].to_numpy(dtype=float, na_value=np.nan) for d in domains])
+    values = _domain_values(scores, domains)
     need = 1.0 - values / 100.0
-    weights = rules.domain_weights or {}
-    w = np.array([weights[d] for d in domains], dtype=float)
     scored = ~np.isnan(need)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean_need = (np.where(scored, need, 0.0) @ w) / (scored @ w)
-    empower = rules.empowering_reach * mean_need
-    protect = np.zeros(n)
-    if rules.protecting_domain is not None:
-        p = need[:, domains.index(rules.protecting_domain)]
-        protect = np.where(np.isnan(p), 0.0, rules.protecting_reach * p)
-    position = np.fmax(empower, protect)
-
-    floor = np.zeros(n)
-    floor_reason: list[list[str]] = [[] for _ in range(n)]
-    for name, key in (rules.flag_floors or {}).items():
-        column = f"flag_{name}"
-        if column not in scores.columns:
-            continue
-        raised = scores[column].astype("boolean").fillna(False).to_numpy(dtype=bool)
-        level = centres[keys.index(key)]
-        title = approaches[keys.index(key)].title
-        detail = (flag_text or {}).get(name) or _flag_description(scores, name)
-        for i in np.flatnonzero(raised):
-            floor_reason[i].append(
-                f"Placed at least at {title}: the {name} flag is raised"
-                + (f" ({detail})" if detail else "")
-                + "."
-            )
-        floor = np.where(raised, np.fmax(floor, level), floor)
-    for column, key in (rules.case_floors or {}).items():
-        if column not in scores.columns:
-            continue
-        recorded = _truthy(scores[column])
-        level = centres[keys.index(key)]
-        title = approaches[keys.index(key)].title
-        what = _CASE_PHRASES.get(column, column)
-        for i in np.flatnonzero(recorded):
-            floor_reason[i].append(f"Placed at least at {title}: {what} is recorded.")
-        floor = np.where(recorded, np.fmax(floor, level), floor)
-    final = np.fmax(position, floor)
-
-    required = [domains.index(d) for d in rules.required or ()]
-    placeable: np.ndarray = (
-        np.asarray(scored[:, required].all(axis=1)) if required else np.ones(n, dtype=bool)
-    )
+    empower = _empowering_part(need, scored, domains, rules)
+    protect = _protecting_part(need, domains, rules)
+    floor, floor_reason = _floors(scores, rules, approaches, centres, flag_text)
+    final = np.fmax(np.fmax(empower, protect), floor)
+    placeable = _placeable(scored, domains, rules)
     final = np.where(placeable, np.clip(final, 0.0, 1.0), np.nan)
+    nearest, blend = _nearest_and_blend(final, centres, rules.spread)
 
-    distance = np.abs(final[:, None] - centres[None, :])
-    # nearest approach; a tie goes to the more protective one
-    nearest = len(centres) - 1 - np.argmin(distance[:, ::-1], axis=1)
-    kernel = np.exp(-0.5 * (distance / rules.spread) ** 2)
-    blend = kernel / kernel.sum(axis=1, keepdims=True)
-
-    out = scores.copy()
-    out["continuum_position"] = final
-    codes = np.where(placeable, nearest, -1)
-    out["approach"] = pd.Categorical.from_codes(
-        codes, dtype=pd.CategoricalDtype(keys, ordered=True)
-    )
-    for j, key in enumerate(keys):
-        out[f"weight_{key}"] = np.where(placeable, blend[:, j], np.nan)
+    out = _with_placement(scores, final, placeable, nearest, blend, [a.key for a in approaches])
     titles = {d.key: d.title for d in framework.domains}
     out["reasons"] = [
         _reasons(
@@ -265,8 +209,121 @@ def _place_table(
             approaches=[a.title for a in approaches],
             rules=rules,
         )
-        for i in range(n)
+        for i in range(len(scores))
     ]
+    return out
+
+
+def _domain_values(scores: pd.DataFrame, domains: list[str]) -> np.ndarray:
+    """The domain scores (0 to 100, NaN when not scored), one column per domain."""
+    missing = [d for d in domains if d not in scores.columns]
+    if missing:
+        msg = f"the scores table has no column for domain(s) {', '.join(missing)}"
+        raise ScoringError(msg)
+    return np.column_stack([scores[d].to_numpy(dtype=float, na_value=np.nan) for d in domains])
+
+
+def _empowering_part(
+    need: np.ndarray, scored: np.ndarray, domains: list[str], rules: ContinuumRules
+) -> np.ndarray:
+    """The empowering part of the position: the reach times the weighted mean need."""
+    weights = rules.domain_weights or {}
+    w = np.array([weights[d] for d in domains], dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_need = (np.where(scored, need, 0.0) @ w) / (scored @ w)
+    empower: np.ndarray = rules.empowering_reach * mean_need
+    return empower
+
+
+def _protecting_part(need: np.ndarray, domains: list[str], rules: ContinuumRules) -> np.ndarray:
+    """The protecting part of the position: the reach times the protecting domain's need."""
+    if rules.protecting_domain is None:
+        return np.zeros(len(need))
+    p = need[:, domains.index(rules.protecting_domain)]
+    return np.where(np.isnan(p), 0.0, rules.protecting_reach * p)
+
+
+def _floors(
+    scores: pd.DataFrame,
+    rules: ContinuumRules,
+    approaches: list[Approach],
+    centres: np.ndarray,
+    flag_text: Mapping[str, str] | None,
+) -> tuple[np.ndarray, list[list[str]]]:
+    """The floor each case is held at by raised flags and recorded case columns, with why."""
+    keys = [a.key for a in approaches]
+    floor = np.zeros(len(scores))
+    floor_reason: list[list[str]] = [[] for _ in range(len(scores))]
+    for hit, key, why in chain(
+        _flag_floor_hits(scores, rules, flag_text), _case_floor_hits(scores, rules)
+    ):
+        j = keys.index(key)
+        for i in np.flatnonzero(hit):
+            floor_reason[i].append(f"Placed at least at {approaches[j].title}: {why}.")
+        floor = np.where(hit, np.fmax(floor, centres[j]), floor)
+    return floor, floor_reason
+
+
+def _flag_floor_hits(
+    scores: pd.DataFrame, rules: ContinuumRules, flag_text: Mapping[str, str] | None
+) -> Iterator[tuple[np.ndarray, str, str]]:
+    """For each flag with a floor: the cases that raise it, the approach, and why."""
+    for name, key in (rules.flag_floors or {}).items():
+        column = f"flag_{name}"
+        if column not in scores.columns:
+            continue
+        raised = scores[column].astype("boolean").fillna(False).to_numpy(dtype=bool)
+        detail = (flag_text or {}).get(name) or _flag_description(scores, name)
+        yield raised, key, f"the {name} flag is raised" + (f" ({detail})" if detail else "")
+
+
+def _case_floor_hits(
+    scores: pd.DataFrame, rules: ContinuumRules
+) -> Iterator[tuple[np.ndarray, str, str]]:
+    """For each case column with a floor: the cases that record it, the approach, and why."""
+    for column, key in (rules.case_floors or {}).items():
+        if column not in scores.columns:
+            continue
+        yield _truthy(scores[column]), key, f"{_CASE_PHRASES.get(column, column)} is recorded"
+
+
+def _placeable(scored: np.ndarray, domains: list[str], rules: ContinuumRules) -> np.ndarray:
+    """True for the cases whose required domains are all scored."""
+    required = [domains.index(d) for d in rules.required or ()]
+    if not required:
+        return np.ones(len(scored), dtype=bool)
+    return np.asarray(scored[:, required].all(axis=1))
+
+
+def _nearest_and_blend(
+    final: np.ndarray, centres: np.ndarray, spread: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The nearest approach of each case and its blend over every approach (rows sum to 1)."""
+    distance = np.abs(final[:, None] - centres[None, :])
+    # nearest approach; a tie goes to the more protective one
+    nearest = len(centres) - 1 - np.argmin(distance[:, ::-1], axis=1)
+    kernel = np.exp(-0.5 * (distance / spread) ** 2)
+    blend = kernel / kernel.sum(axis=1, keepdims=True)
+    return nearest, blend
+
+
+def _with_placement(
+    scores: pd.DataFrame,
+    final: np.ndarray,
+    placeable: np.ndarray,
+    nearest: np.ndarray,
+    blend: np.ndarray,
+    keys: list[str],
+) -> pd.DataFrame:
+    """A copy of the scores with the position, the approach and one weight column each."""
+    out = scores.copy()
+    out["continuum_position"] = final
+    codes = np.where(placeable, nearest, -1)
+    out["approach"] = pd.Categorical.from_codes(
+        codes, dtype=pd.CategoricalDtype(keys, ordered=True)
+    )
+    for j, key in enumerate(keys):
+        out[f"weight_{key}"] = np.where(placeable, blend[:, j], np.nan)
     return out
 
 

@@ -12,6 +12,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+from attrs import frozen
 
 from wellbeing_framework.framework import Framework
 from wellbeing_framework.shapes import to_long
@@ -112,13 +113,62 @@ def make_cohort(
 
     fw = framework if framework is not None else load_framework()
     rng = np.random.default_rng(seed)
-    n = n_people
+    # the draws are made in a fixed order, so the same seed gives the same cohort
+    people = _draw_people(rng, n_people)
+    levels = _draw_levels(rng, fw, people, safeguarding_share)
+    rows = _draw_rows(rng, n_people, waves, practitioner_share)
+    dates = _draw_dates(rng, rows, waves, start)
+    cuts = _cut_points(fw)
+    columns = _rate_indicators(rng, fw, _row_levels(rng, levels, rows, waves), rows, cuts)
+    if levels.protect == "sw":  # people at risk often say they are not safe at all
+        _mark_unsafe(rng, columns, levels.at_risk[rows.person], fw.scale.min)
+    columns |= _rate_centre(rng, fw, levels, rows, cuts)
+    _blank_missing(rng, columns, missing)
+    statutory, risk_to_others = _draw_case_columns(rng, people, levels.at_risk)
+    data = _assemble(rows, people, dates, statutory, risk_to_others, columns)
+    if shape == "long":
+        return to_long(data, fw)
+    return data
 
+
+@frozen(kw_only=True, eq=False)
+class _People:
+    """Who each person of a synthetic cohort is, one entry per person."""
+
+    client_group: np.ndarray
+    group_level: np.ndarray
+    group_change: np.ndarray
+    age_band: np.ndarray
+    sex: np.ndarray
+    area: np.ndarray
+
+
+@frozen(kw_only=True, eq=False)
+class _Levels:
+    """Each person's latent wellbeing: general, per domain, change per wave, safety risk."""
+
+    general: np.ndarray
+    domain: np.ndarray
+    slope: np.ndarray
+    at_risk: np.ndarray
+    protect: str
+
+
+@frozen(kw_only=True, eq=False)
+class _Rows:
+    """The assessment rows: whose (index of the person), which wave, and which rater."""
+
+    person: np.ndarray
+    wave: np.ndarray
+    practitioner: np.ndarray
+    n_people: int
+
+
+def _draw_people(rng: np.random.Generator, n: int) -> _People:
+    """Draw each person's client group, age band, sex and area."""
     groups = list(CLIENT_GROUPS)
     shares = np.array([CLIENT_GROUPS[g][0] for g in groups])
     group_idx = rng.choice(len(groups), size=n, p=shares / shares.sum())
-    group_level = np.array([CLIENT_GROUPS[g][1] for g in groups])[group_idx]
-    group_change = np.array([CLIENT_GROUPS[g][2] for g in groups])[group_idx]
     client_group = np.array(groups, dtype=object)[group_idx]
     age_band = np.empty(n, dtype=object)
     for g in groups:
@@ -127,17 +177,35 @@ def make_cohort(
         age_band[mask] = rng.choice(bands, size=int(mask.sum()), p=p)
     sex = rng.choice(np.array(["female", "male"], dtype=object), size=n, p=[0.54, 0.46])
     area = rng.choice(np.array(AREAS, dtype=object), size=n, p=[0.24, 0.20, 0.19, 0.20, 0.17])
+    return _People(
+        client_group=client_group,
+        group_level=np.array([CLIENT_GROUPS[g][1] for g in groups])[group_idx],
+        group_change=np.array([CLIENT_GROUPS[g][2] for g in groups])[group_idx],
+        age_band=age_band,
+        sex=sex,
+        area=area,
+    )
 
+
+def _draw_levels(
+    rng: np.random.Generator, fw: Framework, people: _People, safeguarding_share: float
+) -> _Levels:
+    """Draw each person's latent levels, with the protecting domain low for those at risk."""
+    n = len(people.client_group)
     domain_keys = [d.key for d in fw.domains]
-    n_domains = len(domain_keys)
-    general = rng.normal(group_level, 1.0, size=n)
-    domain_level = 0.7 * general[:, None] + 0.71 * rng.normal(size=(n, n_domains))
+    general = rng.normal(people.group_level, 1.0, size=n)
+    domain_level = 0.7 * general[:, None] + 0.71 * rng.normal(size=(n, len(domain_keys)))
     at_risk = rng.random(n) < safeguarding_share
     protect = "sw" if "sw" in domain_keys else domain_keys[-1]
     domain_level[at_risk, domain_keys.index(protect)] -= 2.2
-    slope = group_change + rng.normal(0, 0.1, size=n)
+    slope = people.group_change + rng.normal(0, 0.1, size=n)
+    return _Levels(
+        general=general, domain=domain_level, slope=slope, at_risk=at_risk, protect=protect
+    )
 
-    # one row per person x wave (self), plus practitioner rows for a share of them
+
+def _draw_rows(rng: np.random.Generator, n: int, waves: int, practitioner_share: float) -> _Rows:
+    """One self-rated row per person and wave, plus practitioner rows for a share of them."""
     person = np.repeat(np.arange(n), waves)
     wave = np.tile(np.arange(1, waves + 1), n)
     extra = rng.random(len(person)) < practitioner_share
@@ -145,32 +213,52 @@ def make_cohort(
     rows_wave = np.concatenate([wave, wave[extra]])
     is_practitioner = np.concatenate([np.zeros(len(person), bool), np.ones(extra.sum(), bool)])
     order = np.lexsort((is_practitioner, rows_wave, rows_person))
-    rows_person, rows_wave, is_practitioner = (
-        rows_person[order],
-        rows_wave[order],
-        is_practitioner[order],
+    return _Rows(
+        person=rows_person[order],
+        wave=rows_wave[order],
+        practitioner=is_practitioner[order],
+        n_people=n,
     )
-    m = len(rows_person)
 
+
+def _draw_dates(rng: np.random.Generator, rows: _Rows, waves: int, start: str) -> pd.DatetimeIndex:
+    """Draw each row's assessment date: a baseline day, then gaps of three to four months."""
+    n = rows.n_people
     baseline_day = rng.integers(0, 300, size=n)
     gaps = rng.integers(90, 130, size=(n, max(waves - 1, 1)))
     offsets = np.concatenate([np.zeros((n, 1), int), np.cumsum(gaps, axis=1)], axis=1)
-    day = baseline_day[rows_person] + offsets[rows_person, rows_wave - 1]
-    dates = pd.Timestamp(start) + pd.to_timedelta(day, unit="D")
+    day = baseline_day[rows.person] + offsets[rows.person, rows.wave - 1]
+    dates: pd.DatetimeIndex = pd.Timestamp(start) + pd.to_timedelta(day, unit="D")
+    return dates
 
-    wave_noise = rng.normal(0, 0.3, size=(n, waves + 1))
-    level = (
-        domain_level[rows_person]
-        + (slope[rows_person] * (rows_wave - 1))[:, None]
-        + wave_noise[rows_person, rows_wave][:, None]
-        - 0.25 * is_practitioner[:, None]
+
+def _row_levels(rng: np.random.Generator, levels: _Levels, rows: _Rows, waves: int) -> np.ndarray:
+    """The latent level of each row in each domain: change, wave noise, a lower practitioner."""
+    wave_noise = rng.normal(0, 0.3, size=(rows.n_people, waves + 1))
+    level: np.ndarray = (
+        levels.domain[rows.person]
+        + (levels.slope[rows.person] * (rows.wave - 1))[:, None]
+        + wave_noise[rows.person, rows.wave][:, None]
+        - 0.25 * rows.practitioner[:, None]
     )
-    lo, hi = fw.scale.min, fw.scale.max
-    points = hi - lo + 1
+    return level
+
+
+def _cut_points(fw: Framework) -> np.ndarray:
+    """Where latent levels are cut into the scale's points."""
     # cut points at equally spaced normal quantiles, centred a little above the middle
-    cuts = np.linspace(-1.6, 1.2, points - 1)
+    cuts = np.linspace(-1.6, 1.2, fw.scale.max - fw.scale.min)
     cuts[0] -= 1.1  # the bottom of the scale is kept for real difficulty
-    item_noise_sd = np.where(is_practitioner, 1.0, 0.85)
+    return cuts
+
+
+def _rate_indicators(
+    rng: np.random.Generator, fw: Framework, level: np.ndarray, rows: _Rows, cuts: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Rate every indicator from its domain's level plus item noise (practitioners noisier)."""
+    lo, hi = fw.scale.min, fw.scale.max
+    m = len(rows.person)
+    item_noise_sd = np.where(rows.practitioner, 1.0, 0.85)
     columns: dict[str, np.ndarray] = {}
     for d, domain in enumerate(fw.domains):
         for indicator in domain.indicators:
@@ -179,36 +267,73 @@ def make_cohort(
             if indicator.reverse:
                 rating = lo + hi - rating
             columns[indicator.key] = rating
-    if protect == "sw":  # people at risk often say they are not safe at all
-        for key in ("sw3", "sw5"):
-            if key in columns:
-                hit = at_risk[rows_person] & (rng.random(m) < 0.6)
-                columns[key][hit] = lo
-    overall = general[rows_person] + slope[rows_person] * (rows_wave - 1)
-    for item in fw.centre:
-        latent = 0.8 * overall + rng.normal(0, 0.6, size=m) - 0.25 * is_practitioner
-        columns[item.key] = (lo + np.searchsorted(cuts, latent)).astype(float)
-    for values in columns.values():
-        values[rng.random(m) < missing] = np.nan
+    return columns
 
-    justice = client_group == "justice"
+
+def _mark_unsafe(
+    rng: np.random.Generator, columns: dict[str, np.ndarray], at_risk: np.ndarray, lo: float
+) -> None:
+    """Set the safety indicators of rows at risk to the scale minimum, often (in place)."""
+    for key in ("sw3", "sw5"):
+        if key in columns:
+            hit = at_risk & (rng.random(len(at_risk)) < 0.6)
+            columns[key][hit] = lo
+
+
+def _rate_centre(
+    rng: np.random.Generator, fw: Framework, levels: _Levels, rows: _Rows, cuts: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Rate the centre items from each row's general level and change."""
+    lo = fw.scale.min
+    m = len(rows.person)
+    overall = levels.general[rows.person] + levels.slope[rows.person] * (rows.wave - 1)
+    columns: dict[str, np.ndarray] = {}
+    for item in fw.centre:
+        latent = 0.8 * overall + rng.normal(0, 0.6, size=m) - 0.25 * rows.practitioner
+        columns[item.key] = (lo + np.searchsorted(cuts, latent)).astype(float)
+    return columns
+
+
+def _blank_missing(
+    rng: np.random.Generator, columns: dict[str, np.ndarray], missing: float
+) -> None:
+    """Leave a share of the answers missing, at random (in place)."""
+    for values in columns.values():
+        values[rng.random(len(values)) < missing] = np.nan
+
+
+def _draw_case_columns(
+    rng: np.random.Generator, people: _People, at_risk: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Draw each person's statutory order and risk to others, mostly in the justice group."""
+    n = len(people.client_group)
+    justice = people.client_group == "justice"
     statutory = (justice & (rng.random(n) < 0.7)) | (at_risk & (rng.random(n) < 0.3))
     risk_to_others = justice & (rng.random(n) < 0.3)
-    data = pd.DataFrame(
+    return statutory, risk_to_others
+
+
+def _assemble(
+    rows: _Rows,
+    people: _People,
+    dates: pd.DatetimeIndex,
+    statutory: np.ndarray,
+    risk_to_others: np.ndarray,
+    columns: dict[str, np.ndarray],
+) -> pd.DataFrame:
+    """Assemble the wide table: identifiers, the person's details per row, then ratings."""
+    return pd.DataFrame(
         {
-            "person_id": pd.Series(rows_person + 1).map("P{:04d}".format).to_numpy(),
-            "wave": rows_wave.astype(np.int64),
+            "person_id": pd.Series(rows.person + 1).map("P{:04d}".format).to_numpy(),
+            "wave": rows.wave.astype(np.int64),
             "assessment_date": dates,
-            "rater": np.where(is_practitioner, "practitioner", "self").astype(object),
-            "client_group": client_group[rows_person],
-            "age_band": age_band[rows_person],
-            "sex": sex[rows_person],
-            "area": area[rows_person],
-            "statutory_order": statutory[rows_person],
-            "risk_to_others": risk_to_others[rows_person],
+            "rater": np.where(rows.practitioner, "practitioner", "self").astype(object),
+            "client_group": people.client_group[rows.person],
+            "age_band": people.age_band[rows.person],
+            "sex": people.sex[rows.person],
+            "area": people.area[rows.person],
+            "statutory_order": statutory[rows.person],
+            "risk_to_others": risk_to_others[rows.person],
             **columns,
         }
     )
-    if shape == "long":
-        return to_long(data, fw)
-    return data
