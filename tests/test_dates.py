@@ -279,3 +279,51 @@ class TestScoreOnceAnalyseLater:
         sheet["person_id"] = [f"C{i // 2:03d}" for i in range(len(sheet))]
         page = wf.cohort_report(sheet, framework, policy=NONE, dayfirst=False)
         assert "March 2025 to September 2025" in page
+
+
+class TestDateEdges:
+    def test_years_beyond_2262_keep_their_order(self, framework: wf.Framework) -> None:
+        """Dates are compared in microseconds: 2300 comes after 2025 (no overflow)."""
+        data = pd.DataFrame(
+            {
+                "person_id": ["a", "a", "b", "b"],
+                "assessment_date": ["2025-01-01", "2300-01-01"] * 2,
+                **{k: [1, 5, 1, 5] for k in framework.indicator_keys},
+            }
+        )
+        result = wf.cohort.change(data, framework, reliability=0.8, policy=NONE)
+        assert result.summary.set_index("measure").loc["index", "mean_change"] == 100.0
+
+    def test_nanoseconds_beside_year_one(self) -> None:
+        """A nanosecond time beside year 1 is read, not a crash."""
+        parsed = parse_dates(pd.Series(["2025-03-10T10:00:00.123456789", "0001-01-01"]))
+        assert parsed.values.dt.year.tolist() == [2025, 1]
+
+    def test_offsets_in_a_date_format(self) -> None:
+        """A %z format converts to UTC; an offset beside a naive cell is a row problem."""
+        fmt = "%Y-%m-%dT%H:%M%z"
+        parsed = parse_dates(
+            pd.Series(["2025-03-10T10:00+0100", "2025-03-10T10:00+0500"]), date_format=fmt
+        )
+        assert parsed.values.dt.hour.tolist() == [9, 5]
+        mixed = parse_dates(
+            pd.Series(["2025-03-10T10:00+0100", pd.Timestamp("2025-03-11")], dtype=object),
+            date_format=fmt,
+        )
+        assert mixed.zoned.tolist() == [True, False]
+
+    def test_arrow_date_types(self) -> None:
+        """Arrow date32 and zoned timestamps become plain datetime64 dates."""
+        import pyarrow as pa
+
+        dates = pd.Series(pd.array([dt.date(2025, 3, 10)], dtype=pd.ArrowDtype(pa.date32())))
+        assert str(parse_dates(dates).values.dtype).startswith("datetime64")
+        zoned = pd.Series(
+            pd.array(
+                [pd.Timestamp("2025-03-10 00:30", tz="UTC")],
+                dtype=pd.ArrowDtype(pa.timestamp("us", tz="UTC")),
+            )
+        )
+        values = parse_dates(zoned).values
+        assert values.dt.tz is None
+        assert values.iloc[0] == pd.Timestamp("2025-03-10 00:30")

@@ -262,7 +262,7 @@ def _blank(values: pd.Series) -> np.ndarray:
 def _codes(values: pd.Series) -> np.ndarray:
     """Integer codes equal exactly where the values are equal (missing: -1)."""
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
-        stamps = values.to_numpy(dtype="datetime64[ns]")
+        stamps = values.to_numpy(dtype="datetime64[us]")
         codes = pd.factorize(stamps.view("i8"))[0]
         codes[np.isnat(stamps)] = -1  # an unreadable date equals no other date
         return codes

@@ -66,7 +66,7 @@ def _key_hashes(
         parsed = parse_dates(
             part[date], dayfirst=dates.dayfirst, date_format=dates.date_format
         ).values
-        columns["date"] = parsed.to_numpy(dtype="datetime64[ns]").view(np.int64)
+        columns["date"] = parsed.to_numpy(dtype="datetime64[us]").view(np.int64)
         usable = usable & parsed.notna().to_numpy()
     for extra in ("wave", rater):
         if extra is not None and extra in part.columns:

@@ -214,6 +214,10 @@ def parse_dates(
     series = pd.Series(values)
     n = len(series)
     none = np.zeros(n, dtype=bool)
+    if isinstance(series.dtype, pd.ArrowDtype) and not pd.api.types.is_string_dtype(
+        series.dtype
+    ):  # Arrow dates and timestamps: read as Python objects, like Excel cells
+        series = pd.Series(series.astype(object).to_numpy(), index=series.index, dtype=object)
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         out = _naive(series)
         return ParsedDates(
@@ -247,7 +251,10 @@ def parse_dates(
             except ValueError:
                 stamps[i], kinds[i] = pd.NaT, "bad"
                 continue
-            stamps[i], kinds[i] = stamp, "text"
+            if stamp.tzinfo is not None:  # a %z format: to UTC, like other zoned dates
+                stamps[i], kinds[i] = stamp.tz_convert("UTC").tz_localize(None), "zoned"
+            else:
+                stamps[i], kinds[i] = stamp, "text"
             continue
         stamp, kind = _one(value, dayfirst)
         stamps[i], kinds[i] = (pd.NaT if stamp is None else stamp), kind
@@ -265,11 +272,12 @@ def parse_dates(
     zoned = kinds == "zoned"
     if not (kinds[~missing] != "zoned").any():
         zoned = np.zeros(n, dtype=bool)  # every date zoned: converted to UTC, no doubt
-    parsed = pd.Series(
-        pd.to_datetime(pd.Series(stamps, dtype=object)).to_numpy(), index=series.index
+    # microseconds: every year from 1 to 9999 fits (nanoseconds stop in 2262)
+    micro = np.array(
+        [np.datetime64("NaT") if s is pd.NaT else s.to_datetime64() for s in stamps],
+        dtype="datetime64[us]",
     )
-    if not pd.api.types.is_datetime64_any_dtype(parsed.dtype):
-        parsed = parsed.astype("datetime64[us]")
+    parsed = pd.Series(micro, index=series.index)
     impossible = np.asarray(kinds == "impossible", dtype=bool)
     month_first = np.asarray(kinds == "month_first", dtype=bool)
     return ParsedDates(

@@ -59,7 +59,7 @@ def choose_rows(
             msg = f"a date needs an {date!r} column"
             raise KeyError(msg)
         cut = as_dates(pd.Series([which], dtype=object), name="the date asked for")
-        keep = keep & (when <= cut.to_numpy(dtype="datetime64[ns]").view(np.int64)[0])
+        keep = keep & (when <= cut.to_numpy(dtype="datetime64[us]").view(np.int64)[0])
         which = "last"
     rows = np.flatnonzero(keep & (codes >= 0))
     if when is None and len(np.unique(codes[rows])) < len(rows):
@@ -93,7 +93,7 @@ def occasion(
         if values.isna().any():
             msg = f"{int(values.isna().sum())} assessment(s) have no {date!r}"
             raise ValueError(msg)
-        return np.asarray(values.to_numpy(dtype="datetime64[ns]").view(np.int64))
+        return np.asarray(values.to_numpy(dtype="datetime64[us]").view(np.int64))
     if wave in scores.columns:
         waves = pd.to_numeric(scores[wave], errors="coerce")
         if waves.isna().any():
