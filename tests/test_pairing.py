@@ -88,13 +88,39 @@ class TestAgreementPairing:
         )
         pd.testing.assert_frame_equal(with_dates, without)
 
-    def test_single_occasion_without_wave_or_date(self, framework: wf.Framework) -> None:
-        """One assessment per rater and person: pairs by person."""
+    def test_no_wave_or_date_is_refused(self, framework: wf.Framework) -> None:
+        """Without a wave or date, agreement says what it needs."""
         data = sheet(
             framework, {"a": [4, 3], "b": [2, 2], "c": [5, 4]}, rater=["self", "practitioner"] * 3
         )
-        table = wf.cohort.agreement(data, framework, policy=NONE)
-        assert table.set_index("measure").loc["index", "n"] == 3
+        with pytest.raises(ValueError, match="needs a 'wave' or 'assessment_date' column"):
+            wf.cohort.agreement(data, framework, policy=NONE)
+
+    def test_same_rater_twice_is_refused(self, framework: wf.Framework) -> None:
+        """a == b would pair everyone with themselves: refused."""
+        cohort = wf.make_cohort(20, waves=1, seed=1)
+        with pytest.raises(ValueError, match="two different raters"):
+            wf.cohort.agreement(cohort, framework, a="self", b="self")
+
+    def test_long_data_is_validated_not_coerced(self, framework: wf.Framework) -> None:
+        """Long ratings with a boolean or text rating are refused, not scored as 1 or blank."""
+        long = wf.to_long(wf.make_cohort(20, waves=2, seed=1), framework)
+        long["rating"] = long["rating"].astype(object)
+        long.loc[0, "rating"] = True
+        with pytest.raises(wf.ValidationError):
+            wf.cohort.agreement(long, framework)
+        with pytest.raises(wf.ValidationError):
+            wf.cohort.change(long, framework)
+
+    def test_month_first_ratings(self, framework: wf.Framework) -> None:
+        """change(dayfirst=False) reads US dates in ratings: the change is not reversed."""
+        data = sheet(
+            framework,
+            {"a": [2, 4], "b": [2, 4]},
+            assessment_date=["01/02/2025", "03/01/2025"] * 2,
+        )
+        result = wf.cohort.change(data, framework, reliability=0.8, policy=NONE, dayfirst=False)
+        assert result.summary.set_index("measure").loc["index", "mean_change"] == 50.0
 
     def test_repeated_without_occasion_is_refused(self, framework: wf.Framework) -> None:
         """Two self-ratings of a person and nothing to tell the occasions apart: clear error."""

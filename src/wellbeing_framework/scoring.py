@@ -38,6 +38,7 @@ from wellbeing_framework.rules import (
     ScoringRules,
     default_rules,
 )
+from wellbeing_framework.shapes import to_wide
 from wellbeing_framework.validation import Checked, check
 
 __all__ = [
@@ -337,6 +338,42 @@ def with_band_categories(scores: pd.DataFrame, framework: Framework) -> pd.DataF
             raise ValueError(msg)
         out[column] = values.astype(dtype)
     return out
+
+
+def score_with_ratings(
+    data: pd.DataFrame,
+    framework: Framework,
+    *,
+    person: str | None = "person_id",
+    date: str | None = "assessment_date",
+    rater: str | None = "rater",
+    dayfirst: bool = True,
+    date_format: str | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Validate once and return the scores and the valid ratings, wide (internal).
+
+    For analyses that need both (reliability needs the item ratings): the ratings come back
+    wide, in the order of the scores, with their dates as read.
+
+    Raises
+    ------
+    ValidationError
+        If any row has a problem (long data included: nothing is coerced silently).
+    """
+    checked = check(
+        data,
+        framework,
+        person=person,
+        date=date,
+        rater=rater,
+        dayfirst=dayfirst,
+        date_format=date_format,
+    )
+    resolved = ScoringRules().resolve(framework)
+    scores = score_checked(checked, framework, resolved)
+    valid = checked.report().valid
+    ratings = to_wide(valid, framework) if checked.shape == "long" else valid
+    return scores, ratings
 
 
 def provenance(framework: Framework, rules: ScoringRules) -> dict[str, Any]:

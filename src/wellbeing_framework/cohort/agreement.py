@@ -8,9 +8,9 @@ from attrs import frozen
 
 from wellbeing_framework.cohort.disclosure import DisclosurePolicy
 from wellbeing_framework.dates import as_dates
-from wellbeing_framework.framework import Framework
-from wellbeing_framework.scoring import score
-from wellbeing_framework.shapes import detect_shape, to_wide
+from wellbeing_framework.framework import Domain, Framework
+from wellbeing_framework.scoring import score_with_ratings
+from wellbeing_framework.shapes import detect_shape
 
 __all__ = ["ICC", "agreement", "icc_a1", "weighted_kappa"]
 
@@ -127,7 +127,7 @@ def weighted_kappa(a: np.ndarray, b: np.ndarray, categories: np.ndarray) -> floa
     return float(1 - (weights * observed).sum() / denominator)
 
 
-def _pair_keys(scores: pd.DataFrame, *, person: str, date: str, rater: str) -> list[str]:
+def _pair_keys(scores: pd.DataFrame, *, person: str, date: str) -> list[str]:
     """What makes two raters' assessments the same occasion: person and wave, else date."""
     if person not in scores.columns:
         msg = f"no {person!r} column to pair the raters' assessments"
@@ -135,13 +135,11 @@ def _pair_keys(scores: pd.DataFrame, *, person: str, date: str, rater: str) -> l
     for column in ("wave", date):
         if column in scores.columns:
             return [person, column]
-    if scores.duplicated([person, rater]).any():
-        msg = (
-            f"some people were rated more than once by the same rater, but there is no 'wave' "
-            f"or {date!r} column to pair each occasion"
-        )
-        raise ValueError(msg)
-    return [person]
+    msg = (
+        f"agreement needs a 'wave' or {date!r} column to pair the two raters' assessments of "
+        "the same occasion"
+    )
+    raise ValueError(msg)
 
 
 def _pairs(
@@ -173,6 +171,8 @@ def agreement(
     person: str = "person_id",
     date: str = "assessment_date",
     policy: DisclosurePolicy | None = None,
+    dayfirst: bool = True,
+    date_format: str | None = None,
 ) -> pd.DataFrame:
     """Agreement between two raters of the same assessments, per domain.
 
@@ -189,6 +189,8 @@ def agreement(
         Disclosure control for the number of pairs (default
         :class:`~wellbeing_framework.DisclosurePolicy`); statistics of a measure whose n is
         suppressed are suppressed too.
+    dayfirst, date_format
+        How text dates in ratings are read, as in :func:`~wellbeing_framework.validate`.
 
     Returns
     -------
@@ -221,83 +223,98 @@ def agreement(
     True
     """
     policy = policy or DisclosurePolicy()
+    if a == b:
+        msg = f"agreement compares two different raters; got {a!r} twice"
+        raise ValueError(msg)
     is_ratings = detect_shape(data) == "long" or any(
         k in data.columns for k in framework.indicator_keys
     )
-    wide = to_wide(data, framework) if detect_shape(data) == "long" else data
-    scores = score(wide, framework) if is_ratings else wide
+    if is_ratings:
+        scores, wide = score_with_ratings(
+            data, framework, person=person, date=date, dayfirst=dayfirst, date_format=date_format
+        )
+    else:
+        scores = wide = data
     if rater not in scores.columns:
         msg = f"no {rater!r} column to tell the raters apart"
         raise KeyError(msg)
-    keys = _pair_keys(scores, person=person, date=date, rater=rater)
+    keys = _pair_keys(scores, person=person, date=date)
     left_rows, right_rows = _pairs(scores, keys, rater, a, b)
-    left, right = scores.iloc[left_rows], scores.iloc[right_rows]
-    if is_ratings:
-        left_items, right_items = wide.iloc[left_rows], wide.iloc[right_rows]
+    sides = (scores.iloc[left_rows], scores.iloc[right_rows])
+    items = (wide.iloc[left_rows], wide.iloc[right_rows]) if is_ratings else None
     points = np.array(framework.scale.points, dtype=float)
-    rows = []
-    for key, domain in [(d.key, d) for d in framework.domains] + [("index", None)]:
-        x = left[key].to_numpy(dtype=float, na_value=np.nan)
-        y = right[key].to_numpy(dtype=float, na_value=np.nan)
-        ok = ~np.isnan(x) & ~np.isnan(y)
-        n = int(ok.sum())
-        n_shown = policy.apply_total(float(n))
-        row: dict[str, object] = {"measure": key, "n": n_shown, "note": ""}
-        if n_shown is None or n < 2:
-            row["note"] = (
-                "suppressed: too few pairs to publish"
-                if n_shown is None and n > 0
-                else "not enough data: agreement needs two or more pairs"
-                + (
-                    f" (pairs are the two raters' assessments of the same person at the same "
-                    f"{keys[1]})"
-                    if n == 0 and len(keys) > 1
-                    else ""
-                )
-            )
-            row |= dict.fromkeys(
-                (
-                    "icc",
-                    "icc_low",
-                    "icc_high",
-                    "kappa_w",
-                    "mean_difference",
-                    "sd_difference",
-                    "loa_low",
-                    "loa_high",
-                ),
-                np.nan,
-            )
-            rows.append(row)
-            continue
-        icc = icc_a1(np.column_stack([x[ok], y[ok]]))
-        diff = y[ok] - x[ok]
-        mean, sd = float(diff.mean()), float(diff.std(ddof=1))
-        kappa = float("nan")
-        if is_ratings and domain is not None:
-            items = [i.key for i in domain.indicators]
-            ra = left_items[items].to_numpy(dtype=float, na_value=np.nan).ravel()
-            rb = right_items[items].to_numpy(dtype=float, na_value=np.nan).ravel()
-            pair = ~np.isnan(ra) & ~np.isnan(rb)
-            kappa = weighted_kappa(ra[pair], rb[pair], points)
-        row |= {
-            "icc": icc.value,
-            "icc_low": icc.ci_low,
-            "icc_high": icc.ci_high,
-            "kappa_w": kappa,
-            "mean_difference": mean,
-            "sd_difference": sd,
-            "loa_low": mean - Z_975 * sd,
-            "loa_high": mean + Z_975 * sd,
-        }
-        if domain is None:
-            row["note"] = "kappa is for indicator ratings: none for the index"
-        elif not is_ratings:
-            row["note"] = "no kappa: it needs the indicator ratings, not only scores"
-        rows.append(row)
+    measures = [(d.key, d) for d in framework.domains] + [("index", None)]
+    rows = [
+        _measure_row(key, domain, sides, items, points, policy, keys) for key, domain in measures
+    ]
     out = pd.DataFrame(rows)
     out["n"] = out["n"].astype("Int64")
     out = out[[*(c for c in out.columns if c != "note"), "note"]]
     out.attrs["disclosure"] = policy.describe()
     out.attrs["icc"] = "ICC(A,1): two-way random effects, absolute agreement, single rater"
     return out
+
+
+_STATS = (
+    "icc",
+    "icc_low",
+    "icc_high",
+    "kappa_w",
+    "mean_difference",
+    "sd_difference",
+    "loa_low",
+    "loa_high",
+)
+
+
+def _measure_row(
+    key: str,
+    domain: Domain | None,
+    sides: tuple[pd.DataFrame, pd.DataFrame],
+    items: tuple[pd.DataFrame, pd.DataFrame] | None,
+    points: np.ndarray,
+    policy: DisclosurePolicy,
+    keys: list[str],
+) -> dict[str, object]:
+    """Agreement on one measure: ICC, kappa, limits of agreement, and why any is missing."""
+    x = sides[0][key].to_numpy(dtype=float, na_value=np.nan)
+    y = sides[1][key].to_numpy(dtype=float, na_value=np.nan)
+    ok = ~np.isnan(x) & ~np.isnan(y)
+    n = int(ok.sum())
+    n_shown = policy.apply_total(float(n))
+    row: dict[str, object] = {"measure": key, "n": n_shown, "note": ""}
+    if n_shown is None or n < 2:
+        if n_shown is None and n > 0:
+            row["note"] = "suppressed: too few pairs to publish"
+        else:
+            row["note"] = "not enough data: agreement needs two or more pairs" + (
+                f" (pairs are the two raters' assessments of the same person at the same "
+                f"{keys[1]})"
+                if n == 0 and len(keys) > 1
+                else ""
+            )
+        return row | dict.fromkeys(_STATS, np.nan)
+    icc = icc_a1(np.column_stack([x[ok], y[ok]]))
+    diff = y[ok] - x[ok]
+    mean, sd = float(diff.mean()), float(diff.std(ddof=1))
+    kappa = float("nan")
+    if items is not None and domain is not None:
+        columns = [i.key for i in domain.indicators]
+        ra = items[0][columns].to_numpy(dtype=float, na_value=np.nan).ravel()
+        rb = items[1][columns].to_numpy(dtype=float, na_value=np.nan).ravel()
+        pair = ~np.isnan(ra) & ~np.isnan(rb)
+        kappa = weighted_kappa(ra[pair], rb[pair], points)
+    if domain is None:
+        row["note"] = "kappa is for indicator ratings: none for the index"
+    elif items is None:
+        row["note"] = "no kappa: it needs the indicator ratings, not only scores"
+    return row | {
+        "icc": icc.value,
+        "icc_low": icc.ci_low,
+        "icc_high": icc.ci_high,
+        "kappa_w": kappa,
+        "mean_difference": mean,
+        "sd_difference": sd,
+        "loa_low": mean - Z_975 * sd,
+        "loa_high": mean + Z_975 * sd,
+    }

@@ -19,8 +19,8 @@ from wellbeing_framework.cohort.reliability import (
 )
 from wellbeing_framework.cohort.select import Which, choose_rows, occasion
 from wellbeing_framework.framework import Domain, Framework
-from wellbeing_framework.scoring import score, with_band_categories
-from wellbeing_framework.shapes import detect_shape, to_wide
+from wellbeing_framework.scoring import score_with_ratings, with_band_categories
+from wellbeing_framework.shapes import detect_shape
 
 __all__ = [
     "CATEGORIES",
@@ -277,6 +277,8 @@ def change(
     person: str = "person_id",
     date: str = "assessment_date",
     index_reliability: Literal["stratified", "pooled"] = "stratified",
+    dayfirst: bool = True,
+    date_format: str | None = None,
 ) -> ChangeResult:
     """Change per person from baseline to follow-up, with reliable change and a summary.
 
@@ -308,6 +310,8 @@ def change(
         Schoenemann & McKie, 1965), right for a composite of distinct domains; ``"pooled"``
         — alpha of all items pooled, which treats the index as one scale and understates
         its reliability when the domains differ.
+    dayfirst, date_format
+        How text dates in ratings are read, as in :func:`~wellbeing_framework.validate`.
 
     Returns
     -------
@@ -347,8 +351,9 @@ def change(
     policy = policy or DisclosurePolicy()
     ratings = None
     if _is_ratings(data, framework):
-        ratings = to_wide(data, framework) if detect_shape(data) == "long" else data
-        scores = score(ratings, framework)
+        scores, ratings = score_with_ratings(
+            data, framework, person=person, date=date, dayfirst=dayfirst, date_format=date_format
+        )
     else:
         scores = with_band_categories(data, framework)
     codes = pd.factorize(scores[person])[0]
