@@ -208,7 +208,24 @@ class TestValidate:
         )
         report = wf.validate(long, framework)
         assert FREE_TEXT not in report.errors.to_string()
-        assert problems_at(report, 1) == ["unknown indicator key (not a key of this framework)"]
+        assert problems_at(report, 1) == [
+            "unknown indicator key (keys of this framework look like rb1, rb2, rb3, ...)"
+        ]
+
+    def test_unknown_key_like_indicator_hidden(self, framework: wf.Framework) -> None:
+        """An identifier in the indicator column (it looks like a key) is not echoed."""
+        long = pd.DataFrame(
+            {"person_id": ["a", "a"], "indicator": ["rb1", "P0002"], "rating": [3, 3]}
+        )
+        assert "P0002" not in wf.validate(long, framework).errors.to_string()
+
+    def test_rater_names_not_echoed(self, framework: wf.Framework) -> None:
+        """A rater column holding names is never quoted in an error."""
+        scores = wf.score(wf.make_cohort(10, waves=1, seed=1), framework)
+        scores["rater"] = "Dr Jane Doe"
+        with pytest.raises(ValueError, match="other value") as info:
+            wf.cohort.snapshot(scores, framework)
+        assert "Jane" not in str(info.value)
 
 
 class TestValidateLong:
@@ -225,7 +242,8 @@ class TestValidateLong:
         assert report.n_rows == 5
         assert list(report.rejected.index) == [0, 1, 2]
         assert list(report.valid.index) == [3, 4]
-        assert "unknown indicator 'rb11'; did you mean 'rb1'?" in problems_at(report, 1)
+        assert "did you mean 'rb1'?" in problems_at(report, 1)[0]
+        assert "rb11" not in problems_at(report, 1)[0]
         assert problems_at(report, 0) == ["indicator rated more than once in the same assessment"]
 
     def test_long_rating_problem_rejects_assessment(self, framework: wf.Framework) -> None:

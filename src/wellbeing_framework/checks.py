@@ -161,11 +161,18 @@ def rows_with_problems(errors: pd.DataFrame, n: int) -> np.ndarray:
 
 
 def unknown_indicator(value: Any, keys: Sequence[str]) -> str:
-    if not isinstance(value, str) or not _KEY_PATTERN.match(value):
-        return "unknown indicator key (not a key of this framework)"
-    close = difflib.get_close_matches(value, list(keys), n=1, cutoff=0.6)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    return f"unknown indicator {value!r}{hint}"
+    """The problem for an indicator that is not a key; the value itself is never shown.
+
+    An unknown value may be an identifier or free text put in the wrong column, so the
+    message suggests the closest key at most.
+    """
+    sample = ", ".join(list(keys)[:3])
+    text = f"unknown indicator key (keys of this framework look like {sample}, ...)"
+    if isinstance(value, str) and _KEY_PATTERN.match(value):
+        close = difflib.get_close_matches(value, list(keys), n=1, cutoff=0.6)
+        if close:
+            text += f"; did you mean {close[0]!r}?"
+    return text
 
 
 def _normalise(name: str) -> str:

@@ -96,9 +96,13 @@ def to_wide(data: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     codes, id_cols = assessment_groups(data)
     col = pd.Index(keys).get_indexer(pd.Index(data[INDICATOR_COL])).astype(np.intp)
     unknown = (col < 0) & data[INDICATOR_COL].notna().to_numpy()
-    if unknown.any():
-        bad = data[INDICATOR_COL][unknown].iloc[0]
-        framework.indicator(str(bad))  # raises a KeyError with a suggestion
+    if unknown.any():  # the values are never shown: they may be identifiers
+        rows = np.flatnonzero(unknown)
+        msg = (
+            f"{len(rows)} row(s) have an {INDICATOR_COL!r} that is not a key of this framework "
+            f"(first at row {rows[0]}); validate the data to see every problem"
+        )
+        raise KeyError(msg)
     n = int(codes.max()) + 1 if len(codes) else 0
     values = np.full((n, len(keys)), np.nan)
     rating = pd.to_numeric(data[RATING_COL], errors="coerce").to_numpy(

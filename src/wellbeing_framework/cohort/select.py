@@ -36,8 +36,11 @@ def choose_rows(
     if rater is not None and rater_col in scores.columns:
         keep = (scores[rater_col] == rater).to_numpy(dtype=bool, na_value=False)
         if not keep.any():
-            found = ", ".join(sorted(map(str, scores[rater_col].dropna().unique())))
-            msg = f"no assessments with {rater_col} == {rater!r} (found: {found})"
+            found = scores[rater_col].nunique()  # the values may be names: not shown
+            msg = (
+                f"no assessments with {rater_col} == {rater!r} ({found} other value(s) in the "
+                f"{rater_col!r} column; pass rater= to choose one, or None for all)"
+            )
             raise ValueError(msg)
     elif rater is None and rater_col in scores.columns and len(scores[rater_col].unique()) > 1:
         msg = (
