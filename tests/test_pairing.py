@@ -141,3 +141,34 @@ class TestAgreementPairing:
         )
         table = wf.cohort.agreement(data, framework, policy=NONE)
         assert table.set_index("measure").loc["index", "n"] == 2
+
+
+class TestChoosingAWave:
+    def test_waves_stored_as_text(self, framework: wf.Framework) -> None:
+        """Waves written as text ('1', '2') are compared as numbers, not silently missed."""
+        data = sheet(framework, {"a": [2, 4], "b": [2, 4]}, wave=["1", "2"] * 2)
+        scores = wf.score(data, framework)
+        result = wf.cohort.change(scores, framework, 1, 2, reliability=0.8, policy=NONE)
+        assert result.summary.set_index("measure").loc["index", "n"] == 2
+
+    def test_numpy_and_float_wave_numbers(self, framework: wf.Framework) -> None:
+        """np.int64(1) and 1.0 choose wave 1, like 1."""
+        scores = wf.score(wf.make_cohort(30, waves=2, seed=1), framework)
+        expected = wf.cohort.snapshot(scores, framework, 1, policy=NONE)
+        for which in (np.int64(1), 1.0):
+            got = wf.cohort.snapshot(scores, framework, which, policy=NONE)
+            pd.testing.assert_frame_equal(got, expected)
+
+    def test_missing_wave_and_early_date_are_errors(self, framework: wf.Framework) -> None:
+        """A wave nobody has, or a date before every assessment, is an error, not zeros."""
+        scores = wf.score(wf.make_cohort(30, waves=2, seed=1), framework)
+        with pytest.raises(ValueError, match="no assessment at wave 7"):
+            wf.cohort.snapshot(scores, framework, 7)
+        with pytest.raises(ValueError, match="no assessment on or before"):
+            wf.cohort.snapshot(scores, framework, "01/01/1900")
+
+    def test_follow_up_before_baseline(self, framework: wf.Framework) -> None:
+        """baseline=2, follow_up=1 says the order is reversed."""
+        cohort = wf.make_cohort(30, waves=2, seed=1)
+        with pytest.raises(ValueError, match="comes before the baseline"):
+            wf.cohort.change(cohort, framework, 2, 1)

@@ -417,6 +417,12 @@ def _pairs(
     base_rows, follow_rows = base_rows[in_base], follow_rows[in_follow]
     # a person assessed once is never paired with themselves
     later = when[follow_rows] > when[base_rows]
+    if len(later) and not later.any() and (when[follow_rows] < when[base_rows]).any():
+        msg = (
+            f"the follow-up ({follow_up}) comes before the baseline ({baseline}) for everyone; "
+            "swap them"
+        )
+        raise ValueError(msg)
     return base_rows[later], follow_rows[later]
 
 

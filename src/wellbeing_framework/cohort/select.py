@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 import pandas as pd
 
@@ -51,18 +53,31 @@ def choose_rows(
     if codes is None:
         codes = pd.factorize(scores[person])[0]
     when = occasion(scores, date=date, wave=wave)
-    if isinstance(which, int) and not isinstance(which, bool):
+    if isinstance(which, str) and which.strip().lower() in ("first", "last"):
+        which = which.strip().lower()
+    elif _is_wave_number(which):
         if wave not in scores.columns:
             msg = f"a wave number needs a {wave!r} column"
             raise KeyError(msg)
-        keep = keep & (scores[wave].to_numpy() == which)
+        waves = pd.to_numeric(scores[wave], errors="coerce").to_numpy(dtype=float)
+        at = waves == float(which)
+        if not (keep & at).any():
+            present = ", ".join(f"{w:g}" for w in np.unique(waves[~np.isnan(waves)]))
+            msg = f"no assessment at wave {which} (waves present: {present})"
+            raise ValueError(msg)
+        keep = keep & at
         which = "first"
-    elif not (isinstance(which, str) and which in ("first", "last")):
+    else:
         if date not in scores.columns or when is None:
-            msg = f"a date needs an {date!r} column"
+            msg = (
+                f"choose 'first', 'last', a wave number or a date; a date needs an {date!r} column"
+            )
             raise KeyError(msg)
         cut = as_dates(pd.Series([which], dtype=object), name="the date asked for")
         keep = keep & (when <= cut.to_numpy(dtype="datetime64[us]").view(np.int64)[0])
+        if not keep.any():
+            msg = f"no assessment on or before {cut.iloc[0]:%d %B %Y}"
+            raise ValueError(msg)
         which = "last"
     rows = np.flatnonzero(keep & (codes >= 0))
     if when is None and len(np.unique(codes[rows])) < len(rows):
@@ -81,6 +96,15 @@ def choose_rows(
     else:
         edge = np.r_[sorted_codes[1:] != sorted_codes[:-1], True]
     return order[edge]
+
+
+def _is_wave_number(which: object) -> bool:
+    """An int (numpy's too) or a whole float: a wave number, not a date."""
+    if isinstance(which, bool | np.bool_):
+        return False
+    if isinstance(which, numbers.Integral):
+        return True
+    return isinstance(which, float | np.floating) and float(which).is_integer()
 
 
 def occasion(
