@@ -299,3 +299,25 @@ class TestAgainstAnAttackerWhoKnowsTheAlgorithm:
         shown = chosen.apply(pd.Series(counts), total=True).tolist()
         for values in enumerate_hidden(shown, total, chosen, limit=45).values():
             assert len(values) > max(chosen.rounding, 1)
+
+
+class TestExactSizesStayHidden:
+    def test_share_identity_gives_only_published_sizes(self, framework: wf.Framework) -> None:
+        """1 - (mean - overall) / gap gives back the published n, not the exact one."""
+        scores = wf.score(wf.make_cohort(60, waves=1, seed=5, practitioner_share=0), framework)
+        table = wf.cohort.compare_groups(scores, framework, by="client_group")
+        index = table[(table.measure == "index") & table["gap"].notna()]
+        total = index["n"].sum()
+        shares = 1 - (index["mean"] - index["overall"]) / index["gap"]
+        assert np.allclose(shares * total, index["n"].astype(float))
+
+    def test_feldt_interval_from_published_n(self, framework: wf.Framework) -> None:
+        """Alpha's interval is computed on the published n (rounded), not the exact one."""
+        from wellbeing_framework.cohort.reliability import feldt_ci
+
+        ratings = wf.make_cohort(43, waves=1, seed=2, practitioner_share=0)
+        table = wf.cohort.reliability(ratings, framework)
+        row = table.iloc[0]
+        low, high = feldt_ci(row["alpha"], int(row["n"]), int(row["n_items"]))
+        assert (row["ci_low"], row["ci_high"]) == pytest.approx((low, high))
+        assert row["n"] % 5 == 0

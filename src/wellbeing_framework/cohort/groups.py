@@ -61,7 +61,7 @@ def _gap(x: Moment, y: Moment, level: float) -> dict[str, float]:
     se = float(np.sqrt(vx + vy))
     if se == 0:
         out = dict.fromkeys(keys, float("nan"))
-        out["gap"] = gap
+        out |= {"gap": gap, "_se": 0.0, "_df": float("nan")}
         return out
     df = (vx + vy) ** 2 / (vx**2 / (nx - 1) + vy**2 / (ny - 1))
     half = float(stats.t.ppf(0.5 + level / 2, df) * se)
@@ -75,6 +75,8 @@ def _gap(x: Moment, y: Moment, level: float) -> dict[str, float]:
         "gap_low_pooled": gap - half_pooled,
         "gap_high_pooled": gap + half_pooled,
         "p": float(2 * stats.t.sf(abs(gap) / se, df)),
+        "_se": se,
+        "_df": df,
     }
 
 
@@ -173,6 +175,41 @@ def _group_row(
         reasons.append("no interval for the gap: every score is the same")
     row["note"] = "; ".join(reasons)
     return row
+
+
+def _weight_by_published_n(rows: list[dict[str, object]]) -> None:
+    """Point estimates from the published group sizes, so exact sizes cannot be solved for.
+
+    With exact sizes, ``mean``, ``gap`` and ``overall`` give each group's exact share of
+    the people (``1 - (mean - overall) / gap``), undoing the rounding of ``n``. Here the
+    overall mean and each gap's "everyone else" weight the groups by their published
+    (rounded) sizes: every point estimate is then a function of published figures. Each
+    interval keeps its width from the data and is centred on the published gap; the
+    p-value is computed from the published gap and the same standard error.
+    """
+    from scipy import stats
+
+    shown = [r for r in rows if pd.notna(cast("float", r.get("mean", np.nan)))]
+    weights = [float(cast("float", r["n"])) for r in shown]
+    total_weight = sum(weights)
+    if not total_weight:
+        return
+    weighted = sum(
+        float(cast("float", r["mean"])) * w for r, w in zip(shown, weights, strict=True)
+    )
+    for row, w in zip(shown, weights, strict=True):
+        gap = cast("float", row.get("gap", np.nan))
+        if pd.isna(gap) or total_weight == w:
+            continue
+        rest = (weighted - float(cast("float", row["mean"])) * w) / (total_weight - w)
+        published = float(cast("float", row["mean"])) - rest
+        shift = published - float(gap)
+        for column in ("gap", "gap_low", "gap_high", "gap_low_pooled", "gap_high_pooled"):
+            row[column] = float(cast("float", row[column])) + shift
+        se, df = float(cast("float", row["_se"])), float(cast("float", row["_df"]))
+        row["p"] = float(2 * stats.t.sf(abs(published) / se, df)) if se > 0 else np.nan
+    for row in rows:
+        row["overall"] = weighted / total_weight
 
 
 def _groups_note(notes: set[str], policy: DisclosurePolicy) -> str:
@@ -331,6 +368,8 @@ def compare_groups(
                     "other figure of this measure",
                 }
             measure_rows.append(row)
+        if policy.rounding > 1:
+            _weight_by_published_n(measure_rows)
         p_adjusted = holm(np.array([r.get("p", np.nan) for r in measure_rows], dtype=float))
         for row, adjusted in zip(measure_rows, p_adjusted, strict=True):
             row["p_holm"] = adjusted

@@ -311,7 +311,9 @@ def reliability(
     -----
     Reverse-keyed items are reversed (``min + max - rating``) before anything is computed.
     Pairwise alpha uses every answered pair, as ``pingouin.cronbach_alpha`` and R
-    ``psych::alpha(use="pairwise")`` do; the interval is Feldt's, on ``n``.
+    ``psych::alpha(use="pairwise")`` do; the interval is Feldt's, on ``n`` — on the
+    published (rounded) ``n`` when the policy rounds counts, since an interval computed on
+    the exact ``n`` would give that ``n`` back to anyone who inverts Feldt's formula.
 
     References
     ----------
@@ -344,8 +346,10 @@ def reliability(
             rows.extend(_item_rows(domain, values, weights, stats_, policy))
             continue
         alpha = _alpha_from_cov(stats_.cov)
-        low, high = feldt_ci(alpha, int(stats_.n), k, ci)
         n_shown = policy.apply_total(stats_.n)
+        # the interval from the published n: the exact n cannot be solved back from it
+        n_ci = n_shown if n_shown is not None and policy.rounding > 1 else int(stats_.n)
+        low, high = feldt_ci(alpha, n_ci, k, ci)
         complete_shown = policy.apply_total(stats_.n_complete)
         hidden = n_shown is None
         note = alpha_note(alpha, stats_.n, k, hidden=hidden)
