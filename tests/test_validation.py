@@ -297,3 +297,40 @@ class TestReportDisplay:
         html = wf.validate(data, framework)._repr_html_()
         assert "1 problems" in html
         assert "<table" in html
+
+
+class TestLongAssessments:
+    def test_padded_date_does_not_split_an_assessment(self, framework: wf.Framework) -> None:
+        """' 10/03/2025 ' and '10/03/2025' are the same date: one assessment, no duplicate."""
+        long = pd.DataFrame(
+            {
+                "person_id": ["a", "a"],
+                "assessment_date": ["10/03/2025", " 10/03/2025 "],
+                "indicator": ["rb1", "rb2"],
+                "rating": [3, 4],
+            }
+        )
+        report = wf.validate(long, framework)
+        assert report.ok
+        assert len(wf.score(long, framework)) == 1
+
+    def test_duplicates_name_input_rows(self, framework: wf.Framework) -> None:
+        """A duplicate assessment names the input row of the other copy, not its number."""
+        one = pd.DataFrame(
+            {
+                "person_id": "a",
+                "assessment_date": "10/03/2025",
+                "indicator": ["rb1", "rb2"],
+                "rating": [3, 4],
+            }
+        )
+        other = one.assign(person_id="b")
+        # the same person and date entered twice, on two forms
+        long = pd.concat(
+            [other.assign(form="A"), one.assign(form="A"), one.assign(form="B")],
+            ignore_index=True,
+        )
+        report = wf.validate(long, framework)
+        problems = dict(zip(report.errors["row"], report.errors["problem"], strict=False))
+        assert problems[2].endswith("as row 4")
+        assert problems[4].endswith("as row 2")

@@ -292,7 +292,10 @@ def check_duplicates(
     person: str | None,
     date: str | None,
     rater: str | None,
+    row_labels: np.ndarray | None = None,
 ) -> None:
+    """Find the same assessment entered twice; ``row_labels`` maps positions to the row
+    numbers the messages name (long data: each assessment's first input row)."""
     if person is None or person not in data.columns:
         return
     # Factorise each part once and combine the integer codes: hashing one int64 column is
@@ -321,6 +324,8 @@ def check_duplicates(
     first = by_group.transform("min").to_numpy()
     second = by_group.transform(lambda r: r.iloc[1]).to_numpy()
     other = np.where(rows == first, second, first)
+    if row_labels is not None:
+        other = row_labels[other]
     problems.rows(rows, None, duplicate_texts(parts, other))
 
 

@@ -426,6 +426,64 @@ def _check_wide(
     )
 
 
+def _long_indicator_codes(
+    indicator: pd.Series, keys: tuple[str, ...], problems: Problems
+) -> np.ndarray:
+    """Each long row's position among the rated keys (-1: missing or unknown, reported)."""
+    codes = pd.Index(keys).get_indexer(pd.Index(indicator)).astype(np.intp)
+    missing_key = indicator.isna().to_numpy()
+    problems.rows(np.flatnonzero(missing_key), INDICATOR_COL, "missing indicator key")
+    unknown = (codes < 0) & ~missing_key
+    if unknown.any():
+        rows = np.flatnonzero(unknown)
+        texts = [unknown_indicator(v, keys) for v in indicator.to_numpy(dtype=object)[rows]]
+        problems.rows(rows, INDICATOR_COL, texts)
+    return codes
+
+
+def _long_duplicates(
+    ids: pd.DataFrame,
+    first_dates: pd.Series | None,
+    group: np.ndarray,
+    first: np.ndarray,
+    problems: Problems,
+    person: str | None,
+    date: str | None,
+    rater: str | None,
+) -> None:
+    """The same assessment twice, found per assessment and reported on every long row."""
+    dup = Problems()
+    check_duplicates(
+        ids, first_dates, dup, person=person, date=date, rater=rater, row_labels=first
+    )
+    for block in dup.blocks:
+        flagged = np.isin(group, block["row"].to_numpy(dtype=np.intp))
+        firsts = dict(zip(block["row"], block["problem"], strict=True))
+        problems.rows(np.flatnonzero(flagged), None, [firsts[g] for g in group[flagged]])
+
+
+def _spread_to_assessments(
+    problems: Problems, group: np.ndarray, n: int
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """A problem anywhere in an assessment rejects all of its rows, saying where."""
+    errors = problems.frame()
+    bad_rows = rows_with_problems(errors, n)
+    if not bad_rows.any():
+        return errors, bad_rows
+    spread = np.isin(group, np.unique(group[bad_rows])) & ~bad_rows
+    if spread.any():
+        rows = np.flatnonzero(spread)
+        first_bad = pd.Series(np.flatnonzero(bad_rows), index=group[bad_rows])
+        first_bad = first_bad[~first_bad.index.duplicated()]
+        texts = [
+            f"rejected with its assessment (problem in row {first_bad[g]})" for g in group[rows]
+        ]
+        problems.rows(rows, None, texts)
+        errors = problems.frame()
+        bad_rows = rows_with_problems(errors, n)
+    return errors, bad_rows
+
+
 def _numeric_block(
     data: pd.DataFrame, columns: list[str], framework: Framework, problems: Problems
 ) -> np.ndarray:
@@ -462,19 +520,9 @@ def _check_long(
 ) -> Checked:
     keys = rating_keys(framework)
     n = len(data)
-    indicator = data[INDICATOR_COL]
-    codes = pd.Index(keys).get_indexer(pd.Index(indicator)).astype(np.intp)
-    missing_key = indicator.isna().to_numpy()
-    problems.rows(np.flatnonzero(missing_key), INDICATOR_COL, "missing indicator key")
-    unknown = (codes < 0) & ~missing_key
-    if unknown.any():
-        rows = np.flatnonzero(unknown)
-        texts = [unknown_indicator(v, keys) for v in indicator.to_numpy(dtype=object)[rows]]
-        problems.rows(rows, INDICATOR_COL, texts)
-
+    codes = _long_indicator_codes(data[INDICATOR_COL], keys, problems)
     values, found = rating_values(data[RATING_COL], framework)
     add_rating_problems(problems, found, RATING_COL)
-
     parsed_date = check_ids(
         data,
         problems,
@@ -483,51 +531,24 @@ def _check_long(
         dayfirst=dates.dayfirst,
         date_format=dates.date_format,
     )
-
-    group, id_cols = assessment_groups(data)
-    n_groups = int(group.max()) + 1 if n else 0
+    # an assessment is identified by its dates as read, not as typed (" 10/03/2025 ")
+    grouping = data if parsed_date is None or date is None else data.assign(**{date: parsed_date})
+    group, id_cols = assessment_groups(grouping)
     known = codes >= 0
-    pair = pd.DataFrame({"g": group[known], "k": codes[known]})
-    repeated = pair.duplicated(keep=False).to_numpy()
-    if repeated.any():
-        problems.rows(
-            np.flatnonzero(known)[repeated],
-            INDICATOR_COL,
-            "indicator rated more than once in the same assessment",
-        )
+    repeated = pd.DataFrame({"g": group[known], "k": codes[known]}).duplicated(keep=False)
+    problems.rows(
+        np.flatnonzero(known)[repeated.to_numpy()],
+        INDICATOR_COL,
+        "indicator rated more than once in the same assessment",
+    )
     _, first = np.unique(group, return_index=True)
-    ids = data[id_cols].iloc[first].reset_index(drop=True)
+    ids = grouping[id_cols].iloc[first].reset_index(drop=True)
     first_dates = None if parsed_date is None else parsed_date.iloc[first].reset_index(drop=True)
-    if first_dates is not None and date is not None:  # scores carry the dates as read
-        ids = ids.assign(**{date: first_dates.to_numpy()})
-    dup = Problems()
-    check_duplicates(ids, first_dates, dup, person=person, date=date, rater=rater)
-    for block in dup.blocks:  # map assessment-level duplicates back to every long row
-        flagged = np.isin(group, block["row"].to_numpy(dtype=np.intp))
-        firsts = dict(zip(block["row"], block["problem"], strict=True))
-        texts = [firsts[g] for g in group[flagged]]
-        problems.rows(np.flatnonzero(flagged), None, texts)
-
-    ratings = np.full((n_groups, len(keys)), np.nan)
+    _long_duplicates(ids, first_dates, group, first, problems, person, date, rater)
+    ratings = np.full((len(first), len(keys)), np.nan)
     ok_cells = known & ~np.isnan(values)
     ratings[group[ok_cells], codes[ok_cells]] = values[ok_cells]
-
-    errors = problems.frame()
-    bad_rows = rows_with_problems(errors, n)
-    if bad_rows.any():  # a problem anywhere in an assessment rejects all of its rows
-        bad_groups = np.unique(group[bad_rows])
-        spread = np.isin(group, bad_groups) & ~bad_rows
-        if spread.any():
-            rows = np.flatnonzero(spread)
-            first_bad = pd.Series(np.flatnonzero(bad_rows), index=group[bad_rows])
-            first_bad = first_bad[~first_bad.index.duplicated()]
-            texts = [
-                f"rejected with its assessment (problem in row {first_bad[g]})"
-                for g in group[rows]
-            ]
-            problems.rows(rows, None, texts)
-            errors = problems.frame()
-            bad_rows = rows_with_problems(errors, n)
+    errors, bad_rows = _spread_to_assessments(problems, group, n)
     return Checked(
         framework=framework,
         shape="long",
