@@ -151,3 +151,14 @@ class TestBoundedMemory:
         with dask.config.set(scheduler="synchronous"):
             scores = score_valid_dask(data, framework, wf.ScoringRules().resolve(framework))
         assert list(scores.columns[-3:]) == ["index_band", "n_answered", "flag_safeguarding"]
+
+
+def test_snapshot_one_per_person_on_a_shared_day(framework: wf.Framework) -> None:
+    """Two assessments of a person on the same day (two waves) count once, as in pandas."""
+    cohort = wf.make_cohort(30, waves=2, seed=4, practitioner_share=0)
+    cohort["assessment_date"] = pd.Timestamp("2025-03-10")
+    scores = wf.score(cohort, framework)
+    lazy = dd.from_pandas(scores, npartitions=3)
+    policy = wf.DisclosurePolicy.none()
+    got = wf.cohort.snapshot(lazy, framework, "last", policy=policy)
+    assert got["n"].iloc[0] == 30

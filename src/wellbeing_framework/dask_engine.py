@@ -126,13 +126,33 @@ def validate_dask(
 
     lengths = data.map_partitions(len).compute()
     offsets = np.r_[0, np.cumsum(np.asarray(lengths))[:-1]].astype(np.int64)
-    parts = data.to_delayed()
     dates = DateRule(dayfirst=dayfirst, date_format=date_format)
     passes = [
         dask.delayed(_partition_pass)(p, int(o), framework, person, date, rater, dates)
-        for p, o in zip(parts, offsets, strict=True)
+        for p, o in zip(data.to_delayed(), offsets, strict=True)
     ]
     results = dask.compute(*passes)
+    errors = _gathered_errors(results, _key_parts(data, person, date, rater))
+    n_rows = int(np.sum(lengths))
+    if errors["row"].isna().any():
+        bad = np.arange(n_rows)
+    else:
+        bad = np.unique(errors["row"].to_numpy(dtype=np.int64))
+    valid, rejected = _split_rows(data, errors, bad, offsets)
+    return ValidationReport(
+        shape="wide",
+        n_rows=n_rows,
+        valid=valid,
+        rejected=rejected,
+        errors=errors,
+        framework_key=framework.key,
+        framework_version=framework.version,
+        n_valid_rows=n_rows - len(bad),
+    )
+
+
+def _gathered_errors(results: Any, parts: list[str]) -> pd.DataFrame:
+    """Every partition's problems in one table, plus assessments repeated across them."""
     errors = pd.concat([r[0] for r in results], ignore_index=True)
     table_level = errors["row"].isna()
     if table_level.any():  # every partition reports the same table problem: keep one
@@ -150,61 +170,46 @@ def validate_dask(
         second = pd.Series(rows).groupby(group).transform(lambda r: r.iloc[1]).to_numpy()
         other = np.where(rows == first, second, first)
         duplicates = pd.DataFrame(
-            {
-                "row": rows,
-                "column": None,
-                "value": pd.NA,
-                "problem": duplicate_texts(_key_parts(data, person, date, rater), other),
-            }
+            {"row": rows, "column": None, "value": pd.NA, "problem": duplicate_texts(parts, other)}
         )
         errors = pd.concat([errors, duplicates], ignore_index=True)
     errors["row"] = errors["row"].astype("Int64")
     for column in ("value", "column", "problem"):
         errors[column] = errors[column].astype(object)
-    errors = errors.sort_values("row", kind="stable", na_position="first").reset_index(drop=True)
-    n_rows = int(np.sum(lengths))
-    if errors["row"].isna().any():
-        bad = np.arange(n_rows)
-    else:
-        bad = np.unique(errors["row"].to_numpy(dtype=np.int64))
+    ordered: pd.DataFrame = errors.sort_values("row", kind="stable", na_position="first")
+    return ordered.reset_index(drop=True)
+
+
+def _split_rows(
+    data: Any, errors: pd.DataFrame, bad: np.ndarray, offsets: np.ndarray
+) -> tuple[Any, pd.DataFrame]:
+    """The valid rows (lazy) and the rejected rows with their problems (computed)."""
+
+    def local(part: pd.DataFrame, partition_info: dict[str, Any] | None) -> np.ndarray:
+        start = int(offsets[0 if partition_info is None else partition_info["number"]])
+        rows: np.ndarray = bad[(bad >= start) & (bad < start + len(part))] - start
+        return rows
 
     def keep(part: pd.DataFrame, partition_info: dict[str, Any] | None = None) -> pd.DataFrame:
-        number = 0 if partition_info is None else partition_info["number"]
-        start = offsets[number]
-        local = bad[(bad >= start) & (bad < start + len(part))] - start
         mask = np.ones(len(part), dtype=bool)
-        mask[local] = False
+        mask[local(part, partition_info)] = False
         return part[mask]
 
     def reject(part: pd.DataFrame, partition_info: dict[str, Any] | None = None) -> pd.DataFrame:
-        number = 0 if partition_info is None else partition_info["number"]
-        start = offsets[number]
-        local = bad[(bad >= start) & (bad < start + len(part))] - start
-        chosen: pd.DataFrame = part.iloc[local]
+        chosen: pd.DataFrame = part.iloc[local(part, partition_info)]
         return chosen
 
     valid = data.map_partitions(keep, meta=data._meta)
     rejected = data.map_partitions(reject, meta=data._meta).compute()
-    if len(rejected):
-        per_row = errors.dropna(subset=["row"]).groupby("row")["problem"].agg("; ".join)
-        texts = per_row.reindex(bad).to_numpy(dtype=object)
-        table = errors.loc[errors["row"].isna(), "problem"]
-        if len(table):
-            prefix = "; ".join(table)
-            texts = np.array([prefix if pd.isna(t) else f"{prefix}; {t}" for t in texts])
-        rejected = rejected.assign(problems=texts)
-    else:
-        rejected = rejected.assign(problems=pd.Series(dtype=object))
-    return ValidationReport(
-        shape="wide",
-        n_rows=n_rows,
-        valid=valid,
-        rejected=rejected,
-        errors=errors,
-        framework_key=framework.key,
-        framework_version=framework.version,
-        n_valid_rows=n_rows - len(bad),
-    )
+    if not len(rejected):
+        return valid, rejected.assign(problems=pd.Series(dtype=object))
+    per_row = errors.dropna(subset=["row"]).groupby("row")["problem"].agg("; ".join)
+    texts = per_row.reindex(bad).to_numpy(dtype=object)
+    table = errors.loc[errors["row"].isna(), "problem"]
+    if len(table):
+        prefix = "; ".join(table)
+        texts = np.array([prefix if pd.isna(t) else f"{prefix}; {t}" for t in texts])
+    return valid, rejected.assign(problems=texts)
 
 
 def _meta_from(data: Any, fn: Any) -> pd.DataFrame:
@@ -316,7 +321,9 @@ def one_per_person(
     grouped = table.groupby(person)[order]
     pick = (grouped.min() if which == "first" else grouped.max()).rename("_pick").to_frame()
     merged = table.merge(pick, left_on=person, right_index=True)
-    return merged[merged[order] == merged["_pick"]].drop(columns="_pick")
+    chosen = merged[merged[order] == merged["_pick"]].drop(columns="_pick")
+    # two assessments on the same day (different waves): one per person, as in pandas
+    return chosen.drop_duplicates(subset=[person])
 
 
 class DaskEngine:

@@ -180,6 +180,41 @@ def _fast(values: pd.Series, dayfirst: bool) -> tuple[pd.Series, str] | None:
     return None
 
 
+def _read_each(
+    raw: np.ndarray, missing: np.ndarray, dayfirst: bool, date_format: str | None
+) -> tuple[list[Any], np.ndarray]:
+    """Read value by value: each one's timestamp (or NaT) and what kind of value it was."""
+    stamps: list[Any] = [pd.NaT] * len(raw)
+    kinds = np.full(len(raw), "", dtype=object)
+    for i in np.flatnonzero(~missing):
+        value = raw[i]
+        if date_format is not None and isinstance(value, str):
+            try:
+                stamp = pd.Timestamp(_dt.datetime.strptime(value.strip(), date_format))
+            except ValueError:
+                stamps[i], kinds[i] = pd.NaT, "bad"
+                continue
+            if stamp.tzinfo is not None:  # a %z format: to UTC, like other zoned dates
+                stamps[i], kinds[i] = stamp.tz_convert("UTC").tz_localize(None), "zoned"
+            else:
+                stamps[i], kinds[i] = stamp, "text"
+            continue
+        read, kind = _one(value, dayfirst)
+        stamps[i], kinds[i] = (pd.NaT if read is None else read), kind
+    return stamps, kinds
+
+
+def _minority_format(kinds: np.ndarray, dayfirst: bool) -> tuple[np.ndarray, str | None]:
+    """Rows written the less common way when ISO and year-last dates mix; the majority."""
+    iso, dmy = kinds == "iso", kinds == "dmy"
+    year_last = "DD/MM/YYYY" if dayfirst else "MM/DD/YYYY"
+    if iso.any() and dmy.any():
+        iso_first = bool(iso.sum() >= dmy.sum())
+        return (dmy if iso_first else iso), ("YYYY-MM-DD" if iso_first else year_last)
+    majority = "YYYY-MM-DD" if iso.any() else year_last if dmy.any() else None
+    return np.zeros(len(kinds), dtype=bool), majority
+
+
 def parse_dates(
     values: pd.Series, *, dayfirst: bool = True, date_format: str | None = None
 ) -> ParsedDates:
@@ -240,35 +275,8 @@ def parse_dates(
                 zoned=none.copy(),
                 majority=fast[1],
             )
-    stamps: list[Any] = [pd.NaT] * n
-    kinds = np.full(n, "", dtype=object)
-    raw = series.to_numpy(dtype=object)
-    for i in np.flatnonzero(~missing):
-        value = raw[i]
-        if date_format is not None and isinstance(value, str):
-            try:
-                stamp = pd.Timestamp(_dt.datetime.strptime(value.strip(), date_format))
-            except ValueError:
-                stamps[i], kinds[i] = pd.NaT, "bad"
-                continue
-            if stamp.tzinfo is not None:  # a %z format: to UTC, like other zoned dates
-                stamps[i], kinds[i] = stamp.tz_convert("UTC").tz_localize(None), "zoned"
-            else:
-                stamps[i], kinds[i] = stamp, "text"
-            continue
-        stamp, kind = _one(value, dayfirst)
-        stamps[i], kinds[i] = (pd.NaT if stamp is None else stamp), kind
-    iso, dmy = kinds == "iso", kinds == "dmy"
-    other = np.zeros(n, dtype=bool)
-    majority = None
-    if iso.any() and dmy.any():
-        iso_first = iso.sum() >= dmy.sum()
-        other = dmy if iso_first else iso
-        majority = "YYYY-MM-DD" if iso_first else "DD/MM/YYYY" if dayfirst else "MM/DD/YYYY"
-    elif iso.any():
-        majority = "YYYY-MM-DD"
-    elif dmy.any():
-        majority = "DD/MM/YYYY" if dayfirst else "MM/DD/YYYY"
+    stamps, kinds = _read_each(series.to_numpy(dtype=object), missing, dayfirst, date_format)
+    other, majority = _minority_format(kinds, dayfirst)
     zoned = kinds == "zoned"
     if not (kinds[~missing] != "zoned").any():
         zoned = np.zeros(n, dtype=bool)  # every date zoned: converted to UTC, no doubt
