@@ -166,3 +166,16 @@ def test_import_is_light(heavy: str) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_module_map_matches_the_code() -> None:
+    """The developer page lists every module of the package, and no other."""
+    page = (PACKAGE.parents[1] / "docs" / "developer.md").read_text(encoding="utf-8")
+    listed = {
+        line.split("`")[1]
+        for line in page.splitlines()
+        if line.startswith("| `") and line.split("`")[1].endswith(".py")
+    }
+    actual = {str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py")}
+    actual -= {"cohort/__init__.py", "plot/__init__.py"}
+    assert listed == actual
