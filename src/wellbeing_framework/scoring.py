@@ -80,15 +80,15 @@ def _columns(positions: list[int]) -> slice | list[int]:
     return positions
 
 
-#: Scores are compared with band boundaries after rounding to this many decimals, so that
-#: floating-point noise (49.99999999999999 for a true 50) never decides a band.
-BAND_DECIMALS = 9
+#: A score this close below a band boundary is on it: floating-point noise
+#: (49.99999999999999 for a true 50) never decides a band.
+BAND_TOLERANCE = 1e-9
 
 
 def band_codes(values: np.ndarray, bands: tuple[Band, ...]) -> np.ndarray:
     """Code of each value's band (``lower <= value < upper``; the top band includes 100).
 
-    Values are rounded to :data:`BAND_DECIMALS` decimals first: a score that is
+    A value within ``BAND_TOLERANCE`` below a boundary counts as on it: a score that is
     mathematically on a boundary gets the upper band whatever the rounding error of its
     sum. Missing values get -1.
 
@@ -97,10 +97,9 @@ def band_codes(values: np.ndarray, bands: tuple[Band, ...]) -> np.ndarray:
     >>> band_codes(np.array([0, 24.9, 25, 49.99999999999999, 100, np.nan]), DEFAULT_BANDS).tolist()
     [0, 0, 1, 2, 3, -1]
     """
-    rounded = np.round(values, BAND_DECIMALS)
     codes = np.zeros(len(values), dtype=np.int8)
     for band in bands[1:]:
-        codes += rounded >= band.lower
+        codes += values >= band.lower - BAND_TOLERANCE
     codes[np.isnan(values)] = -1
     return codes
 
