@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from wellbeing_framework.checks import duplicate_texts
+from wellbeing_framework.check_duplicates import duplicate_texts
 from wellbeing_framework.continuum import place_on_continuum
 from wellbeing_framework.continuum_rules import ContinuumRules
 from wellbeing_framework.dates import as_dates, parse_dates

@@ -18,18 +18,13 @@ import numpy as np
 import pandas as pd
 from attrs import frozen
 
-from wellbeing_framework.checks import (
-    Problems,
-    add_rating_problems,
-    check_duplicates,
-    check_ids,
-    misspelt_columns,
-    rating_values,
-    rows_with_problems,
-    unknown_indicator,
-)
+from wellbeing_framework.check_duplicates import check_duplicates, long_duplicates
+from wellbeing_framework.check_ids import check_ids
+from wellbeing_framework.check_ratings import add_rating_problems, rating_block, rating_values
+from wellbeing_framework.check_structure import check_columns, long_indicator_codes
 from wellbeing_framework.engines import engine_for
 from wellbeing_framework.framework import Framework
+from wellbeing_framework.problems import Problems, rows_with_problems
 from wellbeing_framework.shapes import (
     INDICATOR_COL,
     RATING_COL,
@@ -367,35 +362,9 @@ def _check_wide(
     dates: DateRule,
 ) -> Checked:
     keys = rating_keys(framework)
-    present = [k for k in keys if k in data.columns]
     n = len(data)
-    if not [k for k in framework.indicator_keys if k in data.columns]:
-        sample = ", ".join(framework.indicator_keys[:4])
-        problems.table(
-            f"no indicator columns found (expected columns named by indicator key: {sample}, "
-            "...; or long data with 'indicator' and 'rating' columns)"
-        )
-    misspelt_columns(data.columns, keys, problems)
-
-    numeric = [
-        k
-        for k in present
-        if pd.api.types.is_numeric_dtype(data[k].dtype)
-        and not pd.api.types.is_bool_dtype(data[k].dtype)
-    ]
-    if numeric == list(keys):  # fast path: every rated column numeric and present
-        ratings = _numeric_block(data, numeric, framework, problems)
-    else:
-        ratings = np.full((n, len(keys)), np.nan)
-        if numeric:
-            idx = [keys.index(k) for k in numeric]
-            ratings[:, idx] = _numeric_block(data, numeric, framework, problems)
-        for k in present:
-            if k not in numeric:
-                values, found = rating_values(data[k], framework)
-                add_rating_problems(problems, found, k)
-                ratings[:, keys.index(k)] = values
-
+    check_columns(data, framework, keys, problems)
+    ratings = rating_block(data, keys, framework, problems)
     parsed_date = check_ids(
         data,
         problems,
@@ -426,42 +395,6 @@ def _check_wide(
     )
 
 
-def _long_indicator_codes(
-    indicator: pd.Series, keys: tuple[str, ...], problems: Problems
-) -> np.ndarray:
-    """Each long row's position among the rated keys (-1: missing or unknown, reported)."""
-    codes = pd.Index(keys).get_indexer(pd.Index(indicator)).astype(np.intp)
-    missing_key = indicator.isna().to_numpy()
-    problems.rows(np.flatnonzero(missing_key), INDICATOR_COL, "missing indicator key")
-    unknown = (codes < 0) & ~missing_key
-    if unknown.any():
-        rows = np.flatnonzero(unknown)
-        texts = [unknown_indicator(v, keys) for v in indicator.to_numpy(dtype=object)[rows]]
-        problems.rows(rows, INDICATOR_COL, texts)
-    return codes
-
-
-def _long_duplicates(
-    ids: pd.DataFrame,
-    first_dates: pd.Series | None,
-    group: np.ndarray,
-    first: np.ndarray,
-    problems: Problems,
-    person: str | None,
-    date: str | None,
-    rater: str | None,
-) -> None:
-    """The same assessment twice, found per assessment and reported on every long row."""
-    dup = Problems()
-    check_duplicates(
-        ids, first_dates, dup, person=person, date=date, rater=rater, row_labels=first
-    )
-    for block in dup.blocks:
-        flagged = np.isin(group, block["row"].to_numpy(dtype=np.intp))
-        firsts = dict(zip(block["row"], block["problem"], strict=True))
-        problems.rows(np.flatnonzero(flagged), None, [firsts[g] for g in group[flagged]])
-
-
 def _spread_to_assessments(
     problems: Problems, group: np.ndarray, n: int
 ) -> tuple[pd.DataFrame, np.ndarray]:
@@ -484,30 +417,6 @@ def _spread_to_assessments(
     return errors, bad_rows
 
 
-def _numeric_block(
-    data: pd.DataFrame, columns: list[str], framework: Framework, problems: Problems
-) -> np.ndarray:
-    """Check numeric rating columns in one pass; return them as floats (NaN if invalid)."""
-    block = data[columns].to_numpy(dtype=float, na_value=np.nan)
-    lo, hi = framework.scale.min, framework.scale.max
-    bad_columns = []
-    for j in range(len(columns)):  # column by column: small temporaries
-        x = block[:, j]
-        with np.errstate(invalid="ignore"):
-            ok = (x >= lo) & (x <= hi) & (x == np.rint(x))
-        if not (ok | np.isnan(x)).all():
-            bad_columns.append(j)
-    if not bad_columns:
-        return block
-    block = block.copy()
-    for j in bad_columns:
-        col = columns[j]
-        values, found = rating_values(data[col], framework)
-        add_rating_problems(problems, found, col)
-        block[:, j] = values
-    return block
-
-
 def _check_long(
     data: pd.DataFrame,
     framework: Framework,
@@ -520,7 +429,7 @@ def _check_long(
 ) -> Checked:
     keys = rating_keys(framework)
     n = len(data)
-    codes = _long_indicator_codes(data[INDICATOR_COL], keys, problems)
+    codes = long_indicator_codes(data[INDICATOR_COL], keys, problems)
     values, found = rating_values(data[RATING_COL], framework)
     add_rating_problems(problems, found, RATING_COL)
     parsed_date = check_ids(
@@ -544,7 +453,7 @@ def _check_long(
     _, first = np.unique(group, return_index=True)
     ids = grouping[id_cols].iloc[first].reset_index(drop=True)
     first_dates = None if parsed_date is None else parsed_date.iloc[first].reset_index(drop=True)
-    _long_duplicates(ids, first_dates, group, first, problems, person, date, rater)
+    long_duplicates(ids, first_dates, group, first, problems, person, date, rater)
     ratings = np.full((len(first), len(keys)), np.nan)
     ok_cells = known & ~np.isnan(values)
     ratings[group[ok_cells], codes[ok_cells]] = values[ok_cells]
