@@ -156,7 +156,8 @@ class DisclosurePolicy:
             # is where in a group too small to publish)
             return pd.Series(pd.NA, index=series.index, name=series.name, dtype="Int64")
         if total and self.secondary and hide.any() and len(values) > 1:
-            while self._narrow(values, hide):
+            primary = hide.copy()
+            while self._narrow(values, hide, primary):
                 candidates = np.where(~hide & (values > 0), values, np.inf)
                 if not np.isfinite(candidates).any():
                     break
@@ -173,16 +174,15 @@ class DisclosurePolicy:
         low = max(math.ceil(shown - half), self.threshold)
         return float(low), float(max(math.ceil(shown + half) - 1, low))
 
-    def _narrow(self, values: np.ndarray, hide: np.ndarray) -> bool:
+    def _narrow(self, values: np.ndarray, hide: np.ndarray, primary: np.ndarray) -> bool:
         """True when the published figures would pin a hidden cell down.
 
-        An attacker knows the total and each shown cell within its rounding, so the hidden
-        cells' sum within an interval; and knows how cells are chosen: each hidden cell is
-        either below the threshold or was hidden to protect another, and then is no larger
-        than the smallest shown non-zero cell. A hidden cell is pinned down when it can
-        then take no more values than a rounded count could, and never fewer than
-        ``MIN_HIDDEN_RANGE`` (so tie-breaking cannot single a value out). A single
-        hidden cell is always pinned down.
+        The attacker is assumed to know the total and each shown cell within its rounding
+        (so the hidden cells' sum within an interval), and even which hidden cells are small
+        (below the threshold) and which were hidden to protect them (at least the threshold,
+        and no larger than the smallest shown non-zero cell). A hidden cell is pinned down
+        when it can then take no more values than a rounded count could, and never fewer
+        than ``MIN_HIDDEN_RANGE``. A single hidden cell is always pinned down.
         """
         k = int(hide.sum())
         if k == 1:
@@ -191,12 +191,21 @@ class DisclosurePolicy:
         shown = [self._interval(v) for v in values[~hide]]
         hidden_low = total_low - sum(high for _, high in shown)
         hidden_high = total_high - sum(low for low, _ in shown)
-        least = 1 if self.keep_zero else 0
-        nonzero = [high for (low, high) in shown if high > 0]
-        most = max(self.threshold - 1, min(nonzero)) if nonzero else hidden_high
-        cell_low = max(least, hidden_low - (k - 1) * most)
-        cell_high = min(most, hidden_high - (k - 1) * least)
-        return cell_high - cell_low + 1 <= max(self.rounding, MIN_HIDDEN_RANGE)
+        nonzero = [high for low, high in shown if high > 0]
+        largest = min(nonzero) if nonzero else hidden_high
+        least = 1.0 if self.keep_zero else 0.0
+        bounds = [
+            (least, float(self.threshold - 1)) if small else (float(self.threshold), largest)
+            for small in primary[hide]
+        ]
+        for i, (low, high) in enumerate(bounds):
+            others_low = sum(b[0] for j, b in enumerate(bounds) if j != i)
+            others_high = sum(b[1] for j, b in enumerate(bounds) if j != i)
+            cell_low = max(low, hidden_low - others_high)
+            cell_high = min(high, hidden_high - others_low)
+            if cell_high - cell_low + 1 <= max(self.rounding, MIN_HIDDEN_RANGE):
+                return True
+        return False
 
     def apply_total(self, total: float) -> int | None:
         """Publishable version of a single total (``None`` when suppressed)."""
