@@ -448,3 +448,11 @@ class TestSayWhatIsNotThere:
         assert "<table" not in change_part
         assert ">nan<" not in page
         assert "&lt;NA&gt;" not in page
+
+
+def test_reliability_validates_ratings(framework: wf.Framework) -> None:
+    """An off-scale rating is refused, not used in alpha."""
+    cohort = wf.make_cohort(50, waves=1, seed=3)
+    cohort.loc[0, "rb1"] = 9
+    with pytest.raises(wf.ValidationError):
+        wf.cohort.reliability(cohort, framework)

@@ -172,3 +172,36 @@ class TestChoosingAWave:
         cohort = wf.make_cohort(30, waves=2, seed=1)
         with pytest.raises(ValueError, match="comes before the baseline"):
             wf.cohort.change(cohort, framework, 2, 1)
+
+
+class TestFollowUps:
+    def test_month_first_scores_table(self, framework: wf.Framework) -> None:
+        """A scores table whose dates are US text is read month first when asked."""
+        data = sheet(framework, {"a": [2, 4], "b": [2, 4]}, assessment_date=["x"] * 4)
+        data["assessment_date"] = ["01/02/2025", "03/01/2025"] * 2
+        scores = wf.score(data, framework, dayfirst=False)
+        scores["assessment_date"] = ["01/02/2025", "03/01/2025"] * 2
+        result = wf.cohort.change(scores, framework, reliability=0.8, policy=NONE, dayfirst=False)
+        assert result.summary.set_index("measure").loc["index", "mean_change"] == 50.0
+        cut = wf.cohort.change(
+            scores, framework, "first", "03/02/2025", reliability=0.8, policy=NONE, dayfirst=False
+        )
+        assert cut.summary.set_index("measure").loc["index", "n"] == 2
+
+    def test_same_baseline_and_follow_up(self, framework: wf.Framework) -> None:
+        """baseline == follow_up is an error, not n = 0."""
+        with pytest.raises(ValueError, match="same"):
+            wf.cohort.change(wf.make_cohort(20, waves=2, seed=1), framework, 1, 1)
+
+    def test_agreement_waves_as_text_and_numbers(self, framework: wf.Framework) -> None:
+        """Self at wave 1 and practitioner at wave '1' are the same occasion."""
+        cohort = wf.make_cohort(40, waves=1, seed=2)
+        cohort["wave"] = cohort["wave"].astype(object)
+        cohort.loc[cohort.rater == "practitioner", "wave"] = " 1"
+        table = wf.cohort.agreement(cohort, framework, policy=NONE)
+        assert table["n"].iloc[0] > 0
+
+    def test_duplicate_across_wave_spellings(self, framework: wf.Framework) -> None:
+        """Waves 1 and '1' of the same person and rater are one assessment entered twice."""
+        data = sheet(framework, {"a": [2, 4]}, wave=[1, "1"])
+        assert wf.validate(data, framework).n_rejected == 2

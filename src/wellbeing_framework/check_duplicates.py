@@ -22,6 +22,15 @@ def _codes(values: pd.Series) -> np.ndarray:
     return pd.factorize(values)[0]
 
 
+def _waves(values: pd.Series) -> pd.Series:
+    """Waves compared as numbers when they are numbers (1, "1" and " 01" are one wave)."""
+    text = values.astype(object).map(lambda v: v.strip() if isinstance(v, str) else v)
+    numbers = pd.to_numeric(text, errors="coerce")
+    if (numbers.isna() & text.notna()).any():  # named waves ("baseline"): compare as text
+        return text.astype(str).where(text.notna())
+    return numbers
+
+
 def _combine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """One code per distinct pair (a, b), without overflow."""
     width = int(b.max()) + 2 if len(b) else 1
@@ -56,7 +65,7 @@ def check_duplicates(
         usable = usable & (date_codes >= 0)
         parts.append("date")
     if "wave" in data.columns:
-        key = _combine(key, _codes(data["wave"]))
+        key = _combine(key, _codes(_waves(data["wave"])))
         parts.append("wave")
     if rater is not None and rater in data.columns:
         key = _combine(key, _codes(data[rater]))

@@ -147,7 +147,12 @@ def _pairs(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Positions of rater a's and rater b's assessments of the same occasions."""
     table = scores[keys].copy()
-    if len(keys) > 1 and keys[1] != "wave":
+    if len(keys) > 1 and keys[1] == "wave":  # waves compared as numbers: 1, "1", " 01"
+        table["wave"] = pd.to_numeric(
+            scores["wave"].astype(object).map(lambda v: v.strip() if isinstance(v, str) else v),
+            errors="coerce",
+        )
+    elif len(keys) > 1:
         table[keys[1]] = as_dates(scores[keys[1]], name=keys[1])
     table["_row"] = np.arange(len(scores))
     is_a = (scores[rater] == a).to_numpy(dtype=bool, na_value=False)

@@ -357,8 +357,20 @@ def change(
     else:
         scores = with_band_categories(data, framework)
     codes = pd.factorize(scores[person])[0]
+    if str(baseline) == str(follow_up):
+        msg = f"baseline and follow-up are the same ({baseline!r}): choose two occasions"
+        raise ValueError(msg)
+    dates = {"dayfirst": dayfirst, "date_format": date_format}
     base_rows, follow_rows = _pairs(
-        scores, codes, baseline, follow_up, person=person, date=date, rater=rater
+        scores,
+        codes,
+        baseline,
+        follow_up,
+        person=person,
+        date=date,
+        rater=rater,
+        dayfirst=dayfirst,
+        date_format=date_format,
     )
     keys = [d.key for d in framework.domains] + ["index"]
     given = _given_reliability(reliability, keys)
@@ -369,7 +381,7 @@ def change(
                 "required to compute Cronbach's alpha)"
             )
             raise ValueError(msg)
-        who = {"person": person, "date": date, "rater": rater}
+        who = {"person": person, "date": date, "rater": rater, **dates}
         base_ratings = ratings.iloc[choose_rows(ratings, baseline, **who)]  # type: ignore[arg-type]
         base_scores = scores.iloc[choose_rows(scores, baseline, codes=codes, **who)]  # type: ignore[arg-type]
         given = _baseline_reliability(base_ratings, base_scores, framework, index_reliability)
@@ -398,19 +410,21 @@ def _pairs(
     person: str,
     date: str,
     rater: str | None,
+    dayfirst: bool,
+    date_format: str | None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Rows of each person's baseline and follow-up, the follow-up strictly later."""
-    when = occasion(scores, date=date)
+    dates = {"dayfirst": dayfirst, "date_format": date_format}
+    when = occasion(scores, date=date, **dates)  # type: ignore[arg-type]
     if when is None:
         msg = (
             f"change needs an {date!r} or 'wave' column to tell each person's baseline from "
             "their follow-up"
         )
         raise ValueError(msg)
-    base_rows = choose_rows(scores, baseline, person=person, date=date, rater=rater, codes=codes)
-    follow_rows = choose_rows(
-        scores, follow_up, person=person, date=date, rater=rater, codes=codes
-    )
+    who = {"person": person, "date": date, "rater": rater, "codes": codes, **dates}
+    base_rows = choose_rows(scores, baseline, **who)  # type: ignore[arg-type]
+    follow_rows = choose_rows(scores, follow_up, **who)  # type: ignore[arg-type]
     _, in_base, in_follow = np.intersect1d(
         codes[base_rows], codes[follow_rows], assume_unique=True, return_indices=True
     )

@@ -10,8 +10,10 @@ import pandas as pd
 from attrs import frozen
 
 from wellbeing_framework.cohort.disclosure import DisclosurePolicy
+from wellbeing_framework.exceptions import ValidationError
 from wellbeing_framework.framework import Domain, Framework
 from wellbeing_framework.shapes import detect_shape, to_wide
+from wellbeing_framework.validation import validate
 
 __all__ = [
     "Moments",
@@ -336,7 +338,13 @@ def reliability(
     3     sw        5   0.87
     """
     policy = policy or DisclosurePolicy()
-    wide = to_wide(ratings, framework) if detect_shape(ratings) == "long" else ratings
+    # every rating checked first (no off-scale or text value used, nothing coerced); the
+    # identifiers play no part in alpha, so they are not checked here
+    checked = validate(ratings, framework, person=None, date=None, rater=None)
+    if not checked.ok:
+        raise ValidationError(checked)
+    valid = checked.valid
+    wide = to_wide(valid, framework) if detect_shape(valid) == "long" else valid
     rows = []
     for domain in framework.domains:
         values, weights = response_patterns(wide, framework, domain)

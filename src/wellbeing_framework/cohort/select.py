@@ -24,6 +24,8 @@ def choose_rows(
     rater_col: str = "rater",
     rater: str | None = "self",
     codes: np.ndarray | None = None,
+    dayfirst: bool = True,
+    date_format: str | None = None,
 ) -> np.ndarray:
     """Positions of one row per person (see :func:`one_per_person`), in order of person.
 
@@ -52,7 +54,41 @@ def choose_rows(
         raise ValueError(msg)
     if codes is None:
         codes = pd.factorize(scores[person])[0]
-    when = occasion(scores, date=date, wave=wave)
+    when = occasion(scores, date=date, wave=wave, dayfirst=dayfirst, date_format=date_format)
+    keep, which = _restrict(
+        scores, which, keep, when, date=date, wave=wave, dayfirst=dayfirst, date_format=date_format
+    )
+    rows = np.flatnonzero(keep & (codes >= 0))
+    if when is None and len(np.unique(codes[rows])) < len(rows):
+        msg = (
+            f"some people have more than one assessment, but there is no {date!r} or "
+            f"{wave!r} column to tell which came first"
+        )
+        raise ValueError(msg)
+    sort_keys = (rows,) if when is None else (when[rows],)
+    order = rows[np.lexsort((*sort_keys, codes[rows]))]
+    if len(order) == 0:
+        return order
+    sorted_codes = codes[order]
+    if which == "first":
+        edge = np.r_[True, sorted_codes[1:] != sorted_codes[:-1]]
+    else:
+        edge = np.r_[sorted_codes[1:] != sorted_codes[:-1], True]
+    return order[edge]
+
+
+def _restrict(
+    scores: pd.DataFrame,
+    which: Which,
+    keep: np.ndarray,
+    when: np.ndarray | None,
+    *,
+    date: str,
+    wave: str,
+    dayfirst: bool,
+    date_format: str | None,
+) -> tuple[np.ndarray, str]:
+    """Keep the rows a wave number or an "as at" date allows; "first" or "last" to pick."""
     if isinstance(which, str) and which.strip().lower() in ("first", "last"):
         which = which.strip().lower()
     elif _is_wave_number(which):
@@ -73,29 +109,18 @@ def choose_rows(
                 f"choose 'first', 'last', a wave number or a date; a date needs an {date!r} column"
             )
             raise KeyError(msg)
-        cut = as_dates(pd.Series([which], dtype=object), name="the date asked for")
+        cut = as_dates(
+            pd.Series([which], dtype=object),
+            name="the date asked for",
+            dayfirst=dayfirst,
+            date_format=date_format,
+        )
         keep = keep & (when <= cut.to_numpy(dtype="datetime64[us]").view(np.int64)[0])
         if not keep.any():
             msg = f"no assessment on or before {cut.iloc[0]:%d %B %Y}"
             raise ValueError(msg)
         which = "last"
-    rows = np.flatnonzero(keep & (codes >= 0))
-    if when is None and len(np.unique(codes[rows])) < len(rows):
-        msg = (
-            f"some people have more than one assessment, but there is no {date!r} or "
-            f"{wave!r} column to tell which came first"
-        )
-        raise ValueError(msg)
-    sort_keys = (rows,) if when is None else (when[rows],)
-    order = rows[np.lexsort((*sort_keys, codes[rows]))]
-    if len(order) == 0:
-        return order
-    sorted_codes = codes[order]
-    if which == "first":
-        edge = np.r_[True, sorted_codes[1:] != sorted_codes[:-1]]
-    else:
-        edge = np.r_[sorted_codes[1:] != sorted_codes[:-1], True]
-    return order[edge]
+    return keep, str(which)
 
 
 def _is_wave_number(which: object) -> bool:
@@ -108,7 +133,12 @@ def _is_wave_number(which: object) -> bool:
 
 
 def occasion(
-    scores: pd.DataFrame, *, date: str = "assessment_date", wave: str = "wave"
+    scores: pd.DataFrame,
+    *,
+    date: str = "assessment_date",
+    wave: str = "wave",
+    dayfirst: bool = True,
+    date_format: str | None = None,
 ) -> np.ndarray | None:
     """When each assessment happened, as comparable integers: the date, else the wave.
 
@@ -116,7 +146,7 @@ def occasion(
     (text from elsewhere is read by the library's one date rule, never guessed).
     """
     if date in scores.columns:
-        values = as_dates(scores[date], name=date)
+        values = as_dates(scores[date], name=date, dayfirst=dayfirst, date_format=date_format)
         if values.isna().any():
             msg = f"{int(values.isna().sum())} assessment(s) have no {date!r}"
             raise ValueError(msg)
