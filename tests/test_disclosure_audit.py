@@ -310,13 +310,29 @@ class TestAgainstAnAttackerWhoKnowsTheAlgorithm:
 
 class TestExactSizesStayHidden:
     def test_share_identity_gives_only_published_sizes(self, framework: wf.Framework) -> None:
-        """1 - (mean - overall) / gap gives back the published n, not the exact one."""
+        """1 - (mean - overall) / gap does not give back the exact group sizes."""
         scores = wf.score(wf.make_cohort(60, waves=1, seed=5, practitioner_share=0), framework)
         table = wf.cohort.compare_groups(scores, framework, by="client_group")
         index = table[(table.measure == "index") & table["gap"].notna()]
-        total = index["n"].sum()
-        shares = 1 - (index["mean"] - index["overall"]) / index["gap"]
-        assert np.allclose(shares * total, index["n"].astype(float))
+        shown = index[index["client_group"] != wf.cohort.groups.OTHER_GROUPS]
+        shares = 1 - (shown["mean"] - shown["overall"]) / shown["gap"]
+        exact = scores.groupby("client_group")["index"].count()
+        recovered = (shares * exact.sum()).round().astype(int).to_numpy()
+        assert not (recovered == exact[shown["client_group"]].to_numpy()).all()
+
+    def test_published_means_are_rounded(self, framework: wf.Framework) -> None:
+        """Under a rounding policy, published means are rounded (exact ones give sizes back)."""
+        cohort = wf.make_cohort(60, waves=2, seed=5)
+        summary = wf.cohort.change(cohort, framework).summary
+        for column in ("mean_baseline", "mean_change", "ci_low"):
+            assert (summary[column] * 10).round(9).eq((summary[column] * 10).round()).all()
+        exact = wf.cohort.change(cohort, framework, policy=wf.DisclosurePolicy.none()).summary
+        assert (
+            not (exact["mean_baseline"] * 10)
+            .round(9)
+            .eq((exact["mean_baseline"] * 10).round())
+            .all()
+        )
 
     def test_feldt_interval_from_published_n(self, framework: wf.Framework) -> None:
         """Alpha's interval is computed on the published n (rounded), not the exact one."""

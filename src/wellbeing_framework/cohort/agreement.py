@@ -313,13 +313,14 @@ def _measure_row(
         row["note"] = "kappa is for indicator ratings: none for the index"
     elif items is None:
         row["note"] = "no kappa: it needs the indicator ratings, not only scores"
+    stat = policy.statistic  # rounded when counts are: exact means give sizes back
     return row | {
-        "icc": icc.value,
-        "icc_low": icc.ci_low,
-        "icc_high": icc.ci_high,
-        "kappa_w": kappa,
-        "mean_difference": mean,
-        "sd_difference": sd,
-        "loa_low": mean - Z_975 * sd,
-        "loa_high": mean + Z_975 * sd,
+        "icc": stat(icc.value, 3),
+        "icc_low": stat(icc.ci_low, 3),
+        "icc_high": stat(icc.ci_high, 3),
+        "kappa_w": stat(kappa, 3),
+        "mean_difference": stat(mean),
+        "sd_difference": stat(sd),
+        "loa_low": stat(mean - Z_975 * sd),
+        "loa_high": stat(mean + Z_975 * sd),
     }

@@ -517,6 +517,24 @@ def _transitions(before: pd.Series, after: pd.Series) -> pd.Categorical:
     )
 
 
+def _summary_notes(n: int, n_shown: int | None, r: float) -> list[str]:
+    """Why a measure's figures are missing, in words."""
+    notes = []
+    if n_shown is None and n > 0:
+        notes.append("suppressed: too few people to publish")
+    elif n < 2:
+        notes.append("not enough data: change needs two or more people assessed twice")
+    if not 0 < r < 1:
+        notes.append(
+            "no reliable change: the reliability could not be estimated (too few people, "
+            "or ratings that do not vary)"
+            if np.isnan(r)
+            else f"no reliable change: the reliability estimate ({r:.2f}) is not between "
+            "0 and 1 (too few people, or items that do not hang together)"
+        )
+    return notes
+
+
 def _summary_row(
     key: str,
     table: pd.DataFrame,
@@ -536,19 +554,7 @@ def _summary_row(
     if not usable:
         shown[:] = pd.NA
     n_shown = policy.apply_total(float(n))
-    notes = []
-    if n_shown is None and n > 0:
-        notes.append("suppressed: too few people to publish")
-    elif n < 2:
-        notes.append("not enough data: change needs two or more people assessed twice")
-    if not usable:
-        notes.append(
-            "no reliable change: the reliability could not be estimated (too few people, "
-            "or ratings that do not vary)"
-            if np.isnan(r)
-            else f"no reliable change: the reliability estimate ({r:.2f}) is not between "
-            "0 and 1 (too few people, or items that do not hang together)"
-        )
+    notes = _summary_notes(n, n_shown, r)
     row: dict[str, object] = {
         "measure": key,
         "reliability": r,
@@ -569,13 +575,14 @@ def _summary_row(
         after = table["follow_up"].to_numpy(dtype=float)[ok]
         low, high = bootstrap_mean_ci(diff, n_boot=n_boot, seed=seed)
         sd0 = float(np.std(before, ddof=1))
+        stat = policy.statistic  # rounded when counts are: exact means give sizes back
         row |= {
-            "mean_baseline": float(before.mean()),
-            "mean_follow_up": float(after.mean()),
-            "mean_change": float(diff.mean()),
-            "ci_low": low,
-            "ci_high": high,
-            "effect_size": float(diff.mean()) / sd0 if sd0 > 0 else np.nan,
+            "mean_baseline": stat(float(before.mean())),
+            "mean_follow_up": stat(float(after.mean())),
+            "mean_change": stat(float(diff.mean())),
+            "ci_low": stat(low),
+            "ci_high": stat(high),
+            "effect_size": stat(float(diff.mean()) / sd0, 2) if sd0 > 0 else np.nan,
         }
         if not sd0 > 0:
             notes.append("no effect size: the baseline scores do not vary")

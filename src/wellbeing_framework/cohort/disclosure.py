@@ -207,6 +207,22 @@ class DisclosurePolicy:
                 return True
         return False
 
+    def statistic(self, value: float, decimals: int = 1) -> float:
+        """A published statistic: rounded to ``decimals`` when this policy rounds counts.
+
+        Scores take few values (multiples of 25/12 for a four-item domain), so an exact
+        mean times each candidate size must land on that grid, and usually only the true
+        size does: exact means give rounded counts back exactly. Rounded means do not.
+
+        Examples
+        --------
+        >>> DisclosurePolicy().statistic(54.31234), DisclosurePolicy.none().statistic(54.31234)
+        (54.3, 54.31234)
+        """
+        if self.rounding <= 1 or value is None or math.isnan(value):
+            return value
+        return round(float(value), decimals)
+
     def apply_total(self, total: float) -> int | None:
         """Publishable version of a single total (``None`` when suppressed)."""
         if self.suppressed(np.array([total]))[0]:

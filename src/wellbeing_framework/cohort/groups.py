@@ -383,6 +383,8 @@ def compare_groups(
     out["n"] = out["n"].astype("Int64")
     out["note"] = out["note"].astype(object).where(out["note"].notna(), "")
     for column in [*_STATS, "p_holm", "overall"]:
+        decimals = 3 if column.startswith("p") else 1
+        out[column] = [policy.statistic(float(v), decimals) for v in out[column]]
         out[column] = out[column].astype(float)
     out.attrs["disclosure"] = _groups_note(notes, policy)
     return out
