@@ -134,9 +134,9 @@ class TestImports:
         assert find_cycle(import_graph()) is None
 
     def test_core_never_imports_the_dask_engine(self) -> None:
-        """Only the package (which registers the engine) and the CLI import the Dask engine."""
+        """Only the package face (which registers it) and the commands import the Dask engine."""
         graph = import_graph()
-        allowed = {"wellbeing_framework", "wellbeing_framework.cli"}  # registration, CLI
+        allowed = {"wellbeing_framework", "wellbeing_framework.commands"}  # face, commands
         users = {m for m, deps in graph.items() if "wellbeing_framework.dask_engine" in deps}
         assert users <= allowed
 
@@ -179,3 +179,27 @@ def test_module_map_matches_the_code() -> None:
     actual = {str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py")}
     actual -= {"cohort/__init__.py", "plot/__init__.py"}
     assert listed == actual
+
+
+def test_help_never_imports_pandas() -> None:
+    """`wellbeing --help` parses and answers without importing pandas."""
+    code = (
+        "import sys\n"
+        "from wellbeing_framework.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "print('pandas' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_accessor_registered_when_pandas_comes_later() -> None:
+    """Importing the package before pandas still gives every DataFrame `.wellbeing`."""
+    code = (
+        "import sys, wellbeing_framework\n"
+        "assert 'pandas' not in sys.modules\n"
+        "import pandas as pd\n"
+        "print(hasattr(pd.DataFrame(), 'wellbeing'))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "True"

@@ -278,3 +278,10 @@ class TestDates:
         err = capsys.readouterr().err
         assert "row 1, column assessment_date: no such date" in err
         assert "Traceback" not in err
+
+
+def test_report_presets_match_the_policy() -> None:
+    """The presets `wellbeing report --disclosure` offers are the DisclosurePolicy presets."""
+    from wellbeing_framework.cli import DISCLOSURE_PRESETS
+
+    assert DISCLOSURE_PRESETS == wf.DisclosurePolicy.PRESETS

@@ -1,50 +1,27 @@
-"""The ``wellbeing`` command: parse arguments, call the public functions, print results.
+"""The ``wellbeing`` command: parse arguments, then run the command.
 
 Exit codes: 0 success, 1 invalid data, 2 a usage error or an unreadable file. A user error
 never prints a traceback unless ``--debug`` is given.
+
+This module imports nothing heavy: ``wellbeing --help`` and ``wellbeing --version`` answer
+at once, and the work (:mod:`wellbeing_framework.commands`) is imported only to run a
+command.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-import textwrap
-import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
-
-import pandas as pd
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+from typing import Any
 
 from wellbeing_framework._version import __version__
-from wellbeing_framework.cohort import DisclosurePolicy
-from wellbeing_framework.exceptions import (
-    DataFileError,
-    FrameworkDefinitionError,
-    ScoringError,
-    ValidationError,
-    WellbeingFrameworkError,
-)
-from wellbeing_framework.framework import Framework
-from wellbeing_framework.io import (
-    dump_framework,
-    framework_json,
-    load_framework,
-    load_rules,
-    read_ratings,
-    write_table,
-)
-from wellbeing_framework.scoring import ScoringRules, score, score_one
-from wellbeing_framework.validation import validate
 
-__all__ = ["build_parser", "framework_tour", "main", "worked_example"]
+__all__ = ["build_parser", "main"]
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-PROGRESS_ROWS = 100_000
+#: The disclosure presets offered by ``wellbeing report`` (those of ``DisclosurePolicy``).
+DISCLOSURE_PRESETS = ("nhs", "10-5", "threshold-10", "none")
 
 _DESCRIPTION = """\
 Score and analyse social wellbeing assessments against the Northern Ireland framework
@@ -67,208 +44,6 @@ exit codes: 0 ok, 1 invalid data (nothing written), 2 usage error or unreadable 
 """
 
 
-def _wrap(text: str, indent: str, hang: str = "") -> str:
-    return textwrap.fill(text, width=88, initial_indent=indent, subsequent_indent=indent + hang)
-
-
-def framework_tour(fw: Framework) -> str:
-    """Return a plain-text tour of a framework: values, domains, centre and continuum.
-
-    Examples
-    --------
-    >>> import wellbeing_framework as wf
-    >>> print(framework_tour(wf.load_framework()).splitlines()[0])
-    Improving and Safeguarding Social Wellbeing (ni_social_wellbeing, version 1.0.0)
-    """
-    lines = [f"{fw.title} ({fw.key}, version {fw.version})"]
-    if fw.source is not None:
-        lines.append(_wrap(f"Source: {fw.source.title}", "  "))
-    if fw.adapted_from is not None:
-        lines.append(f"  Adapted from {fw.adapted_from.key} {fw.adapted_from.version}")
-    if fw.values:
-        lines += ["", "Social work values"]
-        for value in fw.values:
-            lines += [f"  {value.title}", _wrap(value.statement, "    ")]
-    if fw.characteristics:
-        lines += ["", "Key characteristics of effective practice"]
-        lines += [_wrap(f"{c.title}: {c.description}", "  ") for c in fw.characteristics]
-    lines += ["", "The social wellbeing quadrant"]
-    for domain in fw.domains:
-        lines.append(f"  {domain.title} [{domain.key}]")
-        if domain.aim:
-            lines.append(_wrap(f"{domain.aim}. This happens when people:", "    "))
-        width = max(len(i.key) for i in domain.indicators)
-        lines += [
-            _wrap(f"{i.key:<{width}}  {i.text}", "    ", " " * (width + 2))
-            for i in domain.indicators
-        ]
-    if fw.centre:
-        lines += ["", "At the centre: " + " and ".join(c.title for c in fw.centre)]
-    scale = fw.scale
-    question = f": {scale.question}" if scale.question else ""
-    lines += ["", f"Rating scale {scale.min}-{scale.max}{question}"]
-    if scale.labels:
-        pairs = zip(scale.points, scale.labels, strict=True)
-        lines.append("  " + ", ".join(f"{p} {lab}" for p, lab in pairs))
-    if fw.continuum is not None:
-        lines += ["", f"{fw.continuum.title} (empowering -> protecting)"]
-        lines += [f"  {n}. {a.title}" for n, a in enumerate(fw.continuum.approaches, 1)]
-        if fw.continuum.note:
-            lines.append(_wrap(f"Note: {fw.continuum.note}", "  "))
-    return "\n".join(lines)
-
-
-def worked_example(fw: Framework) -> str:
-    """Return a scored example person (made-up ratings) with the plain-language summary."""
-    ratings: dict[str, float | None] = dict.fromkeys(fw.indicator_keys, 4.0)
-    ratings |= {"pm1": 2.0, "pm3": 3.0, "sw3": 2.0, "sw5": 1.0, "qol": 3.0, "self_worth": 2.0}
-    profile = score_one(ratings, fw)
-    lines = ["Worked example (made-up ratings for one person)"]
-    for domain in fw.domains:
-        value = profile.domains[domain.key]
-        shown = "not scored" if value is None else f"{value:5.1f}/100  {profile.bands[domain.key]}"
-        lines.append(f"  {domain.title:<34} {shown}")
-    lines += ["", *("  " + line for line in profile.summary().splitlines())]
-    return "\n".join(lines)
-
-
-def _say(message: str) -> None:
-    print(message, file=sys.stderr)
-
-
-def _framework(args: argparse.Namespace) -> Framework:
-    return load_framework(getattr(args, "framework", None))
-
-
-def _cmd_demo(args: argparse.Namespace) -> int:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from wellbeing_framework import cohort, plot
-    from wellbeing_framework.continuum import place_on_continuum
-    from wellbeing_framework.report import write_report
-    from wellbeing_framework.synthetic import make_cohort
-
-    start = time.perf_counter()
-    fw = load_framework()
-    out = Path(args.out)
-    figures = out / "figures"
-    figures.mkdir(parents=True, exist_ok=True)
-    print(f"{fw.title}: demonstration on a synthetic cohort (no real person's data).")
-    ratings = make_cohort(args.people, waves=3, seed=args.seed)
-    report = validate(ratings, fw)
-    print(
-        f"  {report.n_rows} assessments of {args.people} people over 3 waves: "
-        f"{report.n_valid} valid, {report.n_rejected} rejected"
-    )
-    scores = score(report.valid, fw)
-    placed = place_on_continuum(scores, fw)
-    write_table(placed.drop(columns=["reasons"]), out / "scores.csv")
-
-    result = cohort.change(report.valid, fw, seed=args.seed)
-    index = result.summary.set_index("measure").loc["index"]
-    snap = cohort.snapshot(scores, fw, "first")
-    first_person = str(scores["person_id"].iloc[0])
-    mine = scores[(scores["person_id"] == first_person) & (scores["rater"] == "self")]
-    drawings = {
-        "quadrant_example": plot.quadrant(
-            mine.iloc[-1], fw, baseline=mine.iloc[0], title=f"{first_person} (synthetic)"
-        ),
-        "snapshot": plot.snapshot(snap, title="Bands at the first assessment"),
-        "groups": plot.groups(
-            cohort.compare_groups(
-                scores[(scores["rater"] == "self") & (scores["wave"] == 3)], fw, by="client_group"
-            ),
-            title="Index at wave 3 by client group",
-        ),
-        "profiles": plot.profile_grid(
-            scores, fw, people=list(dict.fromkeys(scores["person_id"]))[:20]
-        ).axes[0],
-    }
-    for name, ax in drawings.items():
-        figure = cast("Figure", ax.figure)
-        for suffix in ("png", "svg"):
-            figure.savefig(figures / f"{name}.{suffix}", bbox_inches="tight")
-        plt.close(figure)
-    html = write_report(report.valid, out / "report.html", fw, seed=args.seed)
-
-    print(
-        f"  index at baseline {index['mean_baseline']:.1f}, latest {index['mean_follow_up']:.1f}: "
-        f"mean change {index['mean_change']:+.1f} "
-        f"(95% CI {index['ci_low']:+.1f} to {index['ci_high']:+.1f})"
-    )
-    print(
-        f"  reliable change in the index: {index['improved']} improved, "
-        f"{index['no_reliable_change']} no reliable change, {index['deteriorated']} "
-        "deteriorated (counts rounded to 5)"
-    )
-    flagged = int(scores["flag_safeguarding"].fillna(False).sum())
-    print(f"  safeguarding flags raised in {flagged} assessments")
-    print(f"Wrote {out / 'scores.csv'}, {len(drawings) * 2} figures in {figures}, and {html}")
-    print(f"Open {html} in a browser. Done in {time.perf_counter() - start:.1f} s.")
-    return EXIT_OK
-
-
-def _score_rows(data: pd.DataFrame, fw: Framework, rules: ScoringRules | None) -> pd.DataFrame:
-    """Score valid rows, in blocks with a progress bar when there are many."""
-    if len(data) <= PROGRESS_ROWS:
-        return score(data, fw, rules)
-    from tqdm import tqdm
-
-    parts = []
-    with tqdm(total=len(data), unit="rows", desc="scoring", file=sys.stderr) as bar:
-        for start in range(0, len(data), PROGRESS_ROWS):
-            block = data.iloc[start : start + PROGRESS_ROWS]
-            parts.append(score(block, fw, rules))
-            bar.update(len(block))
-    scores = pd.concat(parts)
-    scores.attrs = parts[0].attrs
-    return scores
-
-
-def _score_with_dask(args: argparse.Namespace, fw: Framework, rules: ScoringRules | None) -> int:
-    """Partitioned Parquet in, partitioned Parquet out, in bounded memory."""
-    try:
-        import dask.dataframe as dd
-    except ImportError:
-        _say('error: --engine dask needs Dask: pip install "wellbeing-framework[dask]"')
-        return EXIT_USAGE
-    from wellbeing_framework.scoring import provenance
-
-    source = Path(args.input)
-    if not source.exists():
-        raise DataFileError("no such file or folder", source.name)
-    try:
-        data = dd.read_parquet(str(source))
-    except Exception as exc:  # pyarrow and fsspec raise many kinds for an unreadable dataset
-        raise DataFileError(
-            f"not a readable Parquet dataset ({type(exc).__name__})", source.name
-        ) from None
-    report = validate(data, fw, **_date_rule(args))
-    if not report.ok and args.rejected is None:
-        _say(f"{args.input}: invalid data; nothing written.")
-        _say(report.summary())
-        return EXIT_INVALID
-    resolved = (rules or ScoringRules()).resolve(fw)
-    from wellbeing_framework.dask_engine import score_valid_dask
-
-    scores = score_valid_dask(report.valid, fw, resolved, **_date_rule(args))
-    metadata = {"wellbeing_framework": json.dumps(provenance(fw, resolved))}
-    scores.to_parquet(args.output, write_index=False, custom_metadata=metadata)
-    if args.rejected is not None and report.n_rejected:
-        write_table(report.rejected, args.rejected)
-    print(f"rows in: {report.n_rows} = scored {report.n_valid} + rejected {report.n_rejected}")
-    print(f"wrote {args.output} (partitioned Parquet)")
-    return EXIT_OK
-
-
-def _date_rule(args: argparse.Namespace) -> dict[str, Any]:
-    """How text dates are read, from --month-first and --date-format."""
-    return {"dayfirst": not args.month_first, "date_format": args.date_format}
-
-
 def _add_date_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--month-first",
@@ -283,86 +58,7 @@ def _add_date_options(command: argparse.ArgumentParser) -> None:
     )
 
 
-def _cmd_score(args: argparse.Namespace) -> int:
-    fw = _framework(args)
-    rules = load_rules(args.rules) if args.rules else None
-    if rules is not None:
-        rules.resolve(fw)
-    if args.engine == "dask":
-        return _score_with_dask(args, fw, rules)
-    data = read_ratings(args.input)
-    report = validate(data, fw, **_date_rule(args))
-    if not report.ok and args.rejected is None:
-        _say(f"{args.input}: invalid data; nothing written.")
-        _say(report.summary())
-        _say(
-            "Fix the rows above, or pass --rejected FILE to score the valid rows and keep "
-            "the others aside."
-        )
-        return EXIT_INVALID
-    scored = report.valid
-    if report.shape == "wide" and len(scored):
-        scores = _score_rows(scored, fw, rules)
-    elif len(scored):
-        scores = score(scored, fw, rules)
-    else:
-        scores = pd.DataFrame()
-    if len(scores):
-        write_table(scores, args.output)
-    if args.rejected is not None and report.n_rejected:
-        write_table(report.rejected, args.rejected)
-    print(f"rows in: {report.n_rows} = scored {report.n_valid} + rejected {report.n_rejected}")
-    if len(scores):
-        print(f"wrote {args.output}")
-    if args.rejected is not None and report.n_rejected:
-        print(f"wrote {args.rejected} (the rejected rows with their problems)")
-    return EXIT_OK
-
-
-def _cmd_report(args: argparse.Namespace) -> int:
-    from wellbeing_framework.report import write_report
-
-    fw = _framework(args)
-    data = read_ratings(args.input)
-    report = validate(data, fw, **_date_rule(args))
-    if not report.ok:
-        _say(f"{args.input}: invalid data; no report written.")
-        _say(report.summary())
-        return EXIT_INVALID
-    policy = DisclosurePolicy.preset(args.disclosure)
-    out = write_report(report.valid, args.output, fw, policy=policy)
-    print(f"wrote {out} ({policy.describe()})")
-    return EXIT_OK
-
-
-def _cmd_framework(args: argparse.Namespace) -> int:
-    fw = load_framework(args.file)
-    if args.action == "show":
-        print(framework_tour(fw))
-    elif args.action == "validate":
-        print(f"ok: {fw!r}")
-    elif args.output is None:
-        sys.stdout.write(framework_json(fw))
-    else:
-        out = dump_framework(fw, args.output)
-        print(f"wrote {out}")
-    return EXIT_OK
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser of the ``wellbeing`` command."""
-    parser = argparse.ArgumentParser(
-        prog="wellbeing",
-        description=_DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument(
-        "--debug", action="store_true", help="show a full traceback when something fails"
-    )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.required = True
-
+def _add_demo(sub: Any) -> None:
     demo = sub.add_parser(
         "demo",
         help="the whole job on a synthetic cohort: scores, figures and a report",
@@ -373,8 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", default="wellbeing-demo", help="output folder")
     demo.add_argument("--people", type=int, default=500, help="people in the cohort")
     demo.add_argument("--seed", type=int, default=0, help="seed of the synthetic data")
-    demo.set_defaults(func=_cmd_demo)
+    demo.set_defaults(run="run_demo")
 
+
+def _add_score(sub: Any) -> None:
     score_cmd = sub.add_parser(
         "score",
         help="score a ratings file (CSV, XLSX or Parquet)",
@@ -397,8 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
         "memory (needs the [dask] extra)",
     )
     _add_date_options(score_cmd)
-    score_cmd.set_defaults(func=_cmd_score)
+    score_cmd.set_defaults(run="run_score")
 
+
+def _add_report(sub: Any) -> None:
     report_cmd = sub.add_parser(
         "report",
         help="write the HTML cohort report (self-contained, safe to publish)",
@@ -411,12 +111,14 @@ def build_parser() -> argparse.ArgumentParser:
     report_cmd.add_argument(
         "--disclosure",
         default="nhs",
-        choices=list(DisclosurePolicy.PRESETS),
+        choices=list(DISCLOSURE_PRESETS),
         help="disclosure control preset (default: nhs; 'none' only inside a secure setting)",
     )
     _add_date_options(report_cmd)
-    report_cmd.set_defaults(func=_cmd_report)
+    report_cmd.set_defaults(run="run_report")
 
+
+def _add_framework(sub: Any) -> None:
     framework = sub.add_parser(
         "framework",
         help="show, check or export a framework definition",
@@ -427,20 +129,47 @@ def build_parser() -> argparse.ArgumentParser:
         "file", nargs="?", default=None, help="framework JSON file or bundled name"
     )
     framework.add_argument("-o", "--output", type=Path, help="where `export` writes")
-    framework.set_defaults(func=_cmd_framework)
+    framework.set_defaults(run="run_framework")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``wellbeing`` command."""
+    parser = argparse.ArgumentParser(
+        prog="wellbeing",
+        description=_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show a full traceback when something fails"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for add in (_add_demo, _add_score, _add_report, _add_framework):
+        add(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``wellbeing`` command and return its exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
+    # the work is imported only now: --help and --version never load pandas
+    from wellbeing_framework import commands
+    from wellbeing_framework.commands import EXIT_INVALID, EXIT_USAGE, say
+    from wellbeing_framework.exceptions import (
+        DataFileError,
+        FrameworkDefinitionError,
+        ScoringError,
+        ValidationError,
+        WellbeingFrameworkError,
+    )
+
     try:
-        code: int = args.func(args)
+        code: int = getattr(commands, args.run)(args)
     except ValidationError as exc:
         if args.debug:
             raise
-        _say(f"error: {exc}")
+        say(f"error: {exc}")
         return EXIT_INVALID
     except (
         DataFileError,
@@ -451,9 +180,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     ) as exc:
         if args.debug:
             raise
-        _say(f"error: {exc}")
+        say(f"error: {exc}")
         return EXIT_USAGE
     return code
+
+
+def __getattr__(name: str) -> Any:
+    """``framework_tour`` and ``worked_example`` live with the commands."""
+    if name in ("framework_tour", "worked_example"):
+        from wellbeing_framework import commands
+
+        return getattr(commands, name)
+    msg = f"module 'wellbeing_framework.cli' has no attribute {name!r}"
+    raise AttributeError(msg)
 
 
 if __name__ == "__main__":  # pragma: no cover

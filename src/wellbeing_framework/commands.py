@@ -1,0 +1,322 @@
+"""What each ``wellbeing`` command does, once :mod:`wellbeing_framework.cli` has parsed it.
+
+Kept apart from the parser so that ``wellbeing --help`` answers without importing pandas.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+from wellbeing_framework.cohort import DisclosurePolicy
+from wellbeing_framework.exceptions import (
+    DataFileError,
+)
+from wellbeing_framework.framework import Framework
+from wellbeing_framework.io import (
+    dump_framework,
+    framework_json,
+    load_framework,
+    load_rules,
+    read_ratings,
+    write_table,
+)
+from wellbeing_framework.scoring import ScoringRules, score, score_one
+from wellbeing_framework.validation import validate
+
+__all__ = [
+    "EXIT_INVALID",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "framework_tour",
+    "run_demo",
+    "run_framework",
+    "run_report",
+    "run_score",
+    "say",
+    "worked_example",
+]
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def say(message: str) -> None:
+    """Print a message for the person at the terminal (standard error)."""
+    print(message, file=sys.stderr)
+
+
+PROGRESS_ROWS = 100_000
+
+
+def _wrap(text: str, indent: str, hang: str = "") -> str:
+    return textwrap.fill(text, width=88, initial_indent=indent, subsequent_indent=indent + hang)
+
+
+def framework_tour(fw: Framework) -> str:
+    """Return a plain-text tour of a framework: values, domains, centre and continuum.
+
+    Examples
+    --------
+    >>> import wellbeing_framework as wf
+    >>> print(framework_tour(wf.load_framework()).splitlines()[0])
+    Improving and Safeguarding Social Wellbeing (ni_social_wellbeing, version 1.0.0)
+    """
+    lines = [f"{fw.title} ({fw.key}, version {fw.version})"]
+    if fw.source is not None:
+        lines.append(_wrap(f"Source: {fw.source.title}", "  "))
+    if fw.adapted_from is not None:
+        lines.append(f"  Adapted from {fw.adapted_from.key} {fw.adapted_from.version}")
+    if fw.values:
+        lines += ["", "Social work values"]
+        for value in fw.values:
+            lines += [f"  {value.title}", _wrap(value.statement, "    ")]
+    if fw.characteristics:
+        lines += ["", "Key characteristics of effective practice"]
+        lines += [_wrap(f"{c.title}: {c.description}", "  ") for c in fw.characteristics]
+    lines += ["", "The social wellbeing quadrant"]
+    for domain in fw.domains:
+        lines.append(f"  {domain.title} [{domain.key}]")
+        if domain.aim:
+            lines.append(_wrap(f"{domain.aim}. This happens when people:", "    "))
+        width = max(len(i.key) for i in domain.indicators)
+        lines += [
+            _wrap(f"{i.key:<{width}}  {i.text}", "    ", " " * (width + 2))
+            for i in domain.indicators
+        ]
+    if fw.centre:
+        lines += ["", "At the centre: " + " and ".join(c.title for c in fw.centre)]
+    scale = fw.scale
+    question = f": {scale.question}" if scale.question else ""
+    lines += ["", f"Rating scale {scale.min}-{scale.max}{question}"]
+    if scale.labels:
+        pairs = zip(scale.points, scale.labels, strict=True)
+        lines.append("  " + ", ".join(f"{p} {lab}" for p, lab in pairs))
+    if fw.continuum is not None:
+        lines += ["", f"{fw.continuum.title} (empowering -> protecting)"]
+        lines += [f"  {n}. {a.title}" for n, a in enumerate(fw.continuum.approaches, 1)]
+        if fw.continuum.note:
+            lines.append(_wrap(f"Note: {fw.continuum.note}", "  "))
+    return "\n".join(lines)
+
+
+def worked_example(fw: Framework) -> str:
+    """Return a scored example person (made-up ratings) with the plain-language summary."""
+    ratings: dict[str, float | None] = dict.fromkeys(fw.indicator_keys, 4.0)
+    ratings |= {"pm1": 2.0, "pm3": 3.0, "sw3": 2.0, "sw5": 1.0, "qol": 3.0, "self_worth": 2.0}
+    profile = score_one(ratings, fw)
+    lines = ["Worked example (made-up ratings for one person)"]
+    for domain in fw.domains:
+        value = profile.domains[domain.key]
+        shown = "not scored" if value is None else f"{value:5.1f}/100  {profile.bands[domain.key]}"
+        lines.append(f"  {domain.title:<34} {shown}")
+    lines += ["", *("  " + line for line in profile.summary().splitlines())]
+    return "\n".join(lines)
+
+
+def _framework(args: argparse.Namespace) -> Framework:
+    return load_framework(getattr(args, "framework", None))
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from wellbeing_framework import cohort, plot
+    from wellbeing_framework.continuum import place_on_continuum
+    from wellbeing_framework.report import write_report
+    from wellbeing_framework.synthetic import make_cohort
+
+    start = time.perf_counter()
+    fw = load_framework()
+    out = Path(args.out)
+    figures = out / "figures"
+    figures.mkdir(parents=True, exist_ok=True)
+    print(f"{fw.title}: demonstration on a synthetic cohort (no real person's data).")
+    ratings = make_cohort(args.people, waves=3, seed=args.seed)
+    report = validate(ratings, fw)
+    print(
+        f"  {report.n_rows} assessments of {args.people} people over 3 waves: "
+        f"{report.n_valid} valid, {report.n_rejected} rejected"
+    )
+    scores = score(report.valid, fw)
+    placed = place_on_continuum(scores, fw)
+    write_table(placed.drop(columns=["reasons"]), out / "scores.csv")
+
+    result = cohort.change(report.valid, fw, seed=args.seed)
+    index = result.summary.set_index("measure").loc["index"]
+    snap = cohort.snapshot(scores, fw, "first")
+    first_person = str(scores["person_id"].iloc[0])
+    mine = scores[(scores["person_id"] == first_person) & (scores["rater"] == "self")]
+    drawings = {
+        "quadrant_example": plot.quadrant(
+            mine.iloc[-1], fw, baseline=mine.iloc[0], title=f"{first_person} (synthetic)"
+        ),
+        "snapshot": plot.snapshot(snap, title="Bands at the first assessment"),
+        "groups": plot.groups(
+            cohort.compare_groups(
+                scores[(scores["rater"] == "self") & (scores["wave"] == 3)], fw, by="client_group"
+            ),
+            title="Index at wave 3 by client group",
+        ),
+        "profiles": plot.profile_grid(
+            scores, fw, people=list(dict.fromkeys(scores["person_id"]))[:20]
+        ).axes[0],
+    }
+    for name, ax in drawings.items():
+        figure = cast("Figure", ax.figure)
+        for suffix in ("png", "svg"):
+            figure.savefig(figures / f"{name}.{suffix}", bbox_inches="tight")
+        plt.close(figure)
+    html = write_report(report.valid, out / "report.html", fw, seed=args.seed)
+
+    print(
+        f"  index at baseline {index['mean_baseline']:.1f}, latest {index['mean_follow_up']:.1f}: "
+        f"mean change {index['mean_change']:+.1f} "
+        f"(95% CI {index['ci_low']:+.1f} to {index['ci_high']:+.1f})"
+    )
+    print(
+        f"  reliable change in the index: {index['improved']} improved, "
+        f"{index['no_reliable_change']} no reliable change, {index['deteriorated']} "
+        "deteriorated (counts rounded to 5)"
+    )
+    flagged = int(scores["flag_safeguarding"].fillna(False).sum())
+    print(f"  safeguarding flags raised in {flagged} assessments")
+    print(f"Wrote {out / 'scores.csv'}, {len(drawings) * 2} figures in {figures}, and {html}")
+    print(f"Open {html} in a browser. Done in {time.perf_counter() - start:.1f} s.")
+    return EXIT_OK
+
+
+def _score_rows(data: pd.DataFrame, fw: Framework, rules: ScoringRules | None) -> pd.DataFrame:
+    """Score valid rows, in blocks with a progress bar when there are many."""
+    if len(data) <= PROGRESS_ROWS:
+        return score(data, fw, rules)
+    from tqdm import tqdm
+
+    parts = []
+    with tqdm(total=len(data), unit="rows", desc="scoring", file=sys.stderr) as bar:
+        for start in range(0, len(data), PROGRESS_ROWS):
+            block = data.iloc[start : start + PROGRESS_ROWS]
+            parts.append(score(block, fw, rules))
+            bar.update(len(block))
+    scores = pd.concat(parts)
+    scores.attrs = parts[0].attrs
+    return scores
+
+
+def _score_with_dask(args: argparse.Namespace, fw: Framework, rules: ScoringRules | None) -> int:
+    """Partitioned Parquet in, partitioned Parquet out, in bounded memory."""
+    try:
+        import dask.dataframe as dd
+    except ImportError:
+        say('error: --engine dask needs Dask: pip install "wellbeing-framework[dask]"')
+        return EXIT_USAGE
+    from wellbeing_framework.scoring import provenance
+
+    source = Path(args.input)
+    if not source.exists():
+        raise DataFileError("no such file or folder", source.name)
+    try:
+        data = dd.read_parquet(str(source))
+    except Exception as exc:  # pyarrow and fsspec raise many kinds for an unreadable dataset
+        raise DataFileError(
+            f"not a readable Parquet dataset ({type(exc).__name__})", source.name
+        ) from None
+    report = validate(data, fw, **_date_rule(args))
+    if not report.ok and args.rejected is None:
+        say(f"{args.input}: invalid data; nothing written.")
+        say(report.summary())
+        return EXIT_INVALID
+    resolved = (rules or ScoringRules()).resolve(fw)
+    from wellbeing_framework.dask_engine import score_valid_dask
+
+    scores = score_valid_dask(report.valid, fw, resolved, **_date_rule(args))
+    metadata = {"wellbeing_framework": json.dumps(provenance(fw, resolved))}
+    scores.to_parquet(args.output, write_index=False, custom_metadata=metadata)
+    if args.rejected is not None and report.n_rejected:
+        write_table(report.rejected, args.rejected)
+    print(f"rows in: {report.n_rows} = scored {report.n_valid} + rejected {report.n_rejected}")
+    print(f"wrote {args.output} (partitioned Parquet)")
+    return EXIT_OK
+
+
+def _date_rule(args: argparse.Namespace) -> dict[str, Any]:
+    """How text dates are read, from --month-first and --date-format."""
+    return {"dayfirst": not args.month_first, "date_format": args.date_format}
+
+
+def run_score(args: argparse.Namespace) -> int:
+    fw = _framework(args)
+    rules = load_rules(args.rules) if args.rules else None
+    if rules is not None:
+        rules.resolve(fw)
+    if args.engine == "dask":
+        return _score_with_dask(args, fw, rules)
+    data = read_ratings(args.input)
+    report = validate(data, fw, **_date_rule(args))
+    if not report.ok and args.rejected is None:
+        say(f"{args.input}: invalid data; nothing written.")
+        say(report.summary())
+        say(
+            "Fix the rows above, or pass --rejected FILE to score the valid rows and keep "
+            "the others aside."
+        )
+        return EXIT_INVALID
+    scored = report.valid
+    if report.shape == "wide" and len(scored):
+        scores = _score_rows(scored, fw, rules)
+    elif len(scored):
+        scores = score(scored, fw, rules)
+    else:
+        scores = pd.DataFrame()
+    if len(scores):
+        write_table(scores, args.output)
+    if args.rejected is not None and report.n_rejected:
+        write_table(report.rejected, args.rejected)
+    print(f"rows in: {report.n_rows} = scored {report.n_valid} + rejected {report.n_rejected}")
+    if len(scores):
+        print(f"wrote {args.output}")
+    if args.rejected is not None and report.n_rejected:
+        print(f"wrote {args.rejected} (the rejected rows with their problems)")
+    return EXIT_OK
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from wellbeing_framework.report import write_report
+
+    fw = _framework(args)
+    data = read_ratings(args.input)
+    report = validate(data, fw, **_date_rule(args))
+    if not report.ok:
+        say(f"{args.input}: invalid data; no report written.")
+        say(report.summary())
+        return EXIT_INVALID
+    policy = DisclosurePolicy.preset(args.disclosure)
+    out = write_report(report.valid, args.output, fw, policy=policy)
+    print(f"wrote {out} ({policy.describe()})")
+    return EXIT_OK
+
+
+def run_framework(args: argparse.Namespace) -> int:
+    fw = load_framework(args.file)
+    if args.action == "show":
+        print(framework_tour(fw))
+    elif args.action == "validate":
+        print(f"ok: {fw!r}")
+    elif args.output is None:
+        sys.stdout.write(framework_json(fw))
+    else:
+        out = dump_framework(fw, args.output)
+        print(f"wrote {out}")
+    return EXIT_OK
