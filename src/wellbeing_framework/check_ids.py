@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from wellbeing_framework.dates import DATE_EXPECTED, parse_dates
+from wellbeing_framework.dates import DATE_EXPECTED, DateRule, parse_dates
 from wellbeing_framework.problems import Problems
 
 __all__ = ["check_ids"]
@@ -17,8 +17,7 @@ def check_ids(
     *,
     person: str | None,
     date: str | None,
-    dayfirst: bool = True,
-    date_format: str | None = None,
+    rule: DateRule | None = None,
 ) -> pd.Series | None:
     """Check the person and date columns; return the dates read by the one date rule."""
     if person is not None:
@@ -32,8 +31,9 @@ def check_ids(
             problems.rows(np.flatnonzero(missing), person, f"missing {person}")
     if date is None or date not in data.columns:
         return None
-    parsed = parse_dates(data[date], dayfirst=dayfirst, date_format=date_format)
-    expected = f"expected {date_format}" if date_format else DATE_EXPECTED
+    rule = rule or DateRule()
+    parsed = parse_dates(data[date], dayfirst=rule.dayfirst, date_format=rule.date_format)
+    expected = f"expected {rule.date_format}" if rule.date_format else DATE_EXPECTED
     problems.rows(np.flatnonzero(parsed.missing), date, "missing assessment date")
     plain = parsed.unreadable.copy()
     if parsed.impossible is not None and parsed.impossible.any():

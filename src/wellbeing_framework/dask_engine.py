@@ -28,13 +28,13 @@ import pandas as pd
 from wellbeing_framework.check_duplicates import duplicate_texts
 from wellbeing_framework.continuum import place_on_continuum
 from wellbeing_framework.continuum_rules import ContinuumRules
-from wellbeing_framework.dates import as_dates, parse_dates
+from wellbeing_framework.dates import DateRule, as_dates, parse_dates
 from wellbeing_framework.engines import is_dask, register
 from wellbeing_framework.exceptions import ValidationError
 from wellbeing_framework.framework import Framework
 from wellbeing_framework.rules import ScoringRules
 from wellbeing_framework.scoring import score_checked
-from wellbeing_framework.validation import DateRule, ValidationReport, check
+from wellbeing_framework.validation import ValidationReport, check, id_options
 
 if TYPE_CHECKING:
     from wellbeing_framework.cohort.select import Which
@@ -238,13 +238,7 @@ def score_dask(
 ) -> Any:
     """Validate across partitions (raising on any invalid row), then score lazily."""
     report = validate_dask(
-        data,
-        framework,
-        person=person,
-        date=date,
-        rater=rater,
-        dayfirst=dayfirst,
-        date_format=date_format,
+        data, framework, **id_options(person, date, rater, dayfirst, date_format)
     )
     if not report.ok:
         raise ValidationError(report)

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from attrs import frozen
 
-__all__ = ["DATE_EXPECTED", "ParsedDates", "as_dates", "parse_dates"]
+__all__ = ["DATE_EXPECTED", "DateRule", "ParsedDates", "as_dates", "parse_dates"]
 
 #: What a readable date looks like, for messages.
 DATE_EXPECTED = "expected YYYY-MM-DD or DD/MM/YYYY, with a four-digit year"
@@ -42,6 +42,14 @@ _ISO_ZONED = re.compile(
 _YEAR_LAST = re.compile(
     r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$"
 )
+
+
+@frozen(kw_only=True)
+class DateRule:
+    """How text dates are read: day first or not, or by an explicit format."""
+
+    dayfirst: bool = True
+    date_format: str | None = None
 
 
 @frozen(kw_only=True, eq=False)

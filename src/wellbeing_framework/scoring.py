@@ -39,7 +39,7 @@ from wellbeing_framework.rules import (
     default_rules,
 )
 from wellbeing_framework.shapes import to_wide
-from wellbeing_framework.validation import Checked, check
+from wellbeing_framework.validation import Checked, check, id_options
 
 __all__ = [
     "ATTRS_KEY",
@@ -266,29 +266,12 @@ def score(
     >>> scores.loc[0, "sw_band"], bool(scores.loc[0, "flag_safeguarding"])
     ('managing', True)
     """
+    options = id_options(person, date, rater, dayfirst, date_format)
     engine = engine_for(data)
     if engine is not None:
-        return engine.score(  # type: ignore[no-any-return]
-            data,
-            framework,
-            rules,
-            person=person,
-            date=date,
-            rater=rater,
-            dayfirst=dayfirst,
-            date_format=date_format,
-        )
+        return engine.score(data, framework, rules, **options)  # type: ignore[no-any-return]
     resolved = (rules or ScoringRules()).resolve(framework)
-    checked = check(
-        data,
-        framework,
-        person=person,
-        date=date,
-        rater=rater,
-        dayfirst=dayfirst,
-        date_format=date_format,
-    )
-    return score_checked(checked, framework, resolved)
+    return score_checked(check(data, framework, **options), framework, resolved)
 
 
 def score_checked(checked: Checked, framework: Framework, rules: ScoringRules) -> pd.DataFrame:
@@ -359,15 +342,7 @@ def score_with_ratings(
     ValidationError
         If any row has a problem (long data included: nothing is coerced silently).
     """
-    checked = check(
-        data,
-        framework,
-        person=person,
-        date=date,
-        rater=rater,
-        dayfirst=dayfirst,
-        date_format=date_format,
-    )
+    checked = check(data, framework, **id_options(person, date, rater, dayfirst, date_format))
     resolved = ScoringRules().resolve(framework)
     scores = score_checked(checked, framework, resolved)
     valid = checked.report().valid

@@ -22,6 +22,7 @@ from wellbeing_framework.check_duplicates import check_duplicates, long_duplicat
 from wellbeing_framework.check_ids import check_ids
 from wellbeing_framework.check_ratings import add_rating_problems, rating_block, rating_values
 from wellbeing_framework.check_structure import check_columns, long_indicator_codes
+from wellbeing_framework.dates import DateRule
 from wellbeing_framework.engines import engine_for
 from wellbeing_framework.framework import Framework
 from wellbeing_framework.problems import Problems, rows_with_problems
@@ -145,12 +146,21 @@ class ValidationReport:
         return f"<div>{head}{table}{more}</div>"
 
 
-@frozen(kw_only=True)
-class DateRule:
-    """How text dates are read (see ``wellbeing_framework.dates``)."""
-
-    dayfirst: bool = True
-    date_format: str | None = None
+def id_options(
+    person: str | None,
+    date: str | None,
+    rater: str | None,
+    dayfirst: bool,
+    date_format: str | None,
+) -> dict[str, Any]:
+    """The identifying columns and the date rule, as keywords to pass on (internal)."""
+    return {
+        "person": person,
+        "date": date,
+        "rater": rater,
+        "dayfirst": dayfirst,
+        "date_format": date_format,
+    }
 
 
 @frozen(kw_only=True, eq=False)
@@ -288,26 +298,11 @@ def validate(
     not a number (expected a whole number from 1 to 5)
     a boolean, not a rating (expected a whole number from 1 to 5)
     """
+    options = id_options(person, date, rater, dayfirst, date_format)
     engine = engine_for(data)
     if engine is not None:
-        return engine.validate(
-            data,
-            framework,
-            person=person,
-            date=date,
-            rater=rater,
-            dayfirst=dayfirst,
-            date_format=date_format,
-        )
-    return check(
-        data,
-        framework,
-        person=person,
-        date=date,
-        rater=rater,
-        dayfirst=dayfirst,
-        date_format=date_format,
-    ).report()
+        return engine.validate(data, framework, **options)
+    return check(data, framework, **options).report()
 
 
 def check(
@@ -365,14 +360,7 @@ def _check_wide(
     n = len(data)
     check_columns(data, framework, keys, problems)
     ratings = rating_block(data, keys, framework, problems)
-    parsed_date = check_ids(
-        data,
-        problems,
-        person=person,
-        date=date,
-        dayfirst=dates.dayfirst,
-        date_format=dates.date_format,
-    )
+    parsed_date = check_ids(data, problems, person=person, date=date, rule=dates)
     if duplicates:
         check_duplicates(data, parsed_date, problems, person=person, date=date, rater=rater)
 
@@ -432,14 +420,7 @@ def _check_long(
     codes = long_indicator_codes(data[INDICATOR_COL], keys, problems)
     values, found = rating_values(data[RATING_COL], framework)
     add_rating_problems(problems, found, RATING_COL)
-    parsed_date = check_ids(
-        data,
-        problems,
-        person=person,
-        date=date,
-        dayfirst=dates.dayfirst,
-        date_format=dates.date_format,
-    )
+    parsed_date = check_ids(data, problems, person=person, date=date, rule=dates)
     # an assessment is identified by its dates as read, not as typed (" 10/03/2025 ")
     grouping = data if parsed_date is None or date is None else data.assign(**{date: parsed_date})
     group, id_cols = assessment_groups(grouping)
