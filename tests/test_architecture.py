@@ -203,3 +203,17 @@ def test_accessor_registered_when_pandas_comes_later() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "True"
+
+
+def test_library_importing_pandas_first() -> None:
+    """When the library itself is first to import pandas, every public name still loads
+    and the accessor is registered (no half-imported module)."""
+    code = (
+        "import sys, wellbeing_framework as wf\n"
+        "fw = wf.load_framework()\n"
+        "missing = [n for n in wf.__all__ if not hasattr(wf, n)]\n"
+        "scores = wf.score(wf.make_cohort(5, waves=1, seed=1), fw)\n"
+        "print(missing, hasattr(scores, 'wellbeing'))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[] True"

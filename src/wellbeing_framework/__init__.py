@@ -22,6 +22,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from wellbeing_framework._version import __version__
+from wellbeing_framework.engines import Engine, LazyEngine, is_dask, register
 
 if TYPE_CHECKING:
     from wellbeing_framework import accessor as accessor  # registers df.wellbeing
@@ -150,11 +151,19 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
 
 
+def _dask_engine() -> Engine:
+    from wellbeing_framework.dask_engine import DaskEngine
+
+    return DaskEngine()
+
+
+register(LazyEngine("dask", is_dask, _dask_engine))
+
+
 def _with_pandas() -> None:
-    """What must exist as soon as pandas does: the ``df.wellbeing`` accessor and the Dask
-    engine's registration."""
+    """What must exist as soon as pandas does: the ``df.wellbeing`` accessor (a module that
+    imports nothing else of the library when it loads)."""
     importlib.import_module("wellbeing_framework.accessor")
-    importlib.import_module("wellbeing_framework.dask_engine")
 
 
 class _WhenPandasLoads(importlib.abc.MetaPathFinder):

@@ -17,14 +17,17 @@ True
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from wellbeing_framework.framework import Framework
-from wellbeing_framework.scoring import ScoringRules, score
-from wellbeing_framework.shapes import to_long, to_wide
-from wellbeing_framework.validation import ValidationReport, validate
+if TYPE_CHECKING:
+    from wellbeing_framework.framework import Framework
+    from wellbeing_framework.scoring import ScoringRules
+    from wellbeing_framework.validation import ValidationReport
+
+# The library is imported by each method, not here: this module is registered the moment
+# pandas is imported, possibly while one of the library's own modules is being imported.
 
 __all__ = ["WellbeingAccessor"]
 
@@ -38,18 +41,26 @@ class WellbeingAccessor:
 
     def validate(self, framework: Framework, **kwargs: Any) -> ValidationReport:
         """Same as :func:`wellbeing_framework.validate` on this frame."""
+        from wellbeing_framework.validation import validate
+
         return validate(self._data, framework, **kwargs)
 
     def score(
         self, framework: Framework, rules: ScoringRules | None = None, **kwargs: Any
     ) -> pd.DataFrame:
         """Same as :func:`wellbeing_framework.score` on this frame."""
+        from wellbeing_framework.scoring import score
+
         return score(self._data, framework, rules, **kwargs)
 
     def to_wide(self, framework: Framework) -> pd.DataFrame:
         """Same as :func:`wellbeing_framework.to_wide` on this frame."""
+        from wellbeing_framework.shapes import to_wide
+
         return to_wide(self._data, framework)
 
     def to_long(self, framework: Framework) -> pd.DataFrame:
         """Same as :func:`wellbeing_framework.to_long` on this frame."""
+        from wellbeing_framework.shapes import to_long
+
         return to_long(self._data, framework)

@@ -29,7 +29,7 @@ from wellbeing_framework.check_duplicates import duplicate_texts
 from wellbeing_framework.continuum import place_on_continuum
 from wellbeing_framework.continuum_rules import ContinuumRules
 from wellbeing_framework.dates import DateRule, as_dates, parse_dates
-from wellbeing_framework.engines import is_dask, register
+from wellbeing_framework.engines import is_dask
 from wellbeing_framework.exceptions import ValidationError
 from wellbeing_framework.framework import Framework
 from wellbeing_framework.rules import ScoringRules
@@ -346,6 +346,3 @@ class DaskEngine:
         import dask
 
         return tuple(dask.compute(*lazy))
-
-
-register(DaskEngine())
