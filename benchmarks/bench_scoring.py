@@ -23,20 +23,23 @@ from common import best_of
 import wellbeing_framework as wf
 
 
-def make_wide(n: int, fw: wf.Framework, seed: int = 0, int_ids: bool = False) -> pd.DataFrame:
-    """n wide assessments with 5 % missing answers."""
+def make_wide(
+    n: int, fw: wf.Framework, seed: int = 0, int_ids: bool = False, waves: int = 1
+) -> pd.DataFrame:
+    """n wide assessments with 5 % missing answers: each person assessed ``waves`` times,
+    120 days or more apart (in the order of the waves, people mixed within a wave)."""
     rng = np.random.default_rng(seed)
     keys = list(fw.indicator_keys) + [c.key for c in fw.centre]
     ratings = rng.integers(fw.scale.min, fw.scale.max + 1, size=(n, len(keys))).astype(float)
     ratings[rng.random(ratings.shape) < 0.05] = np.nan
     data = pd.DataFrame(ratings, columns=keys)
-    ids = np.arange(n) if int_ids else pd.Series(np.arange(n)).map("P{:07d}".format)
+    people = -(-n // waves)
+    person = rng.permutation(people)[np.arange(n) % people]
+    wave = np.arange(n) // people
+    ids = person if int_ids else pd.Series(person).map("P{:07d}".format)
     data.insert(0, "person_id", ids)
-    data.insert(
-        1,
-        "assessment_date",
-        pd.Timestamp("2026-01-01") + pd.to_timedelta(rng.integers(0, 365, n), unit="D"),
-    )
+    days = wave * 120 + rng.integers(0, 100, n)
+    data.insert(1, "assessment_date", pd.Timestamp("2026-01-01") + pd.to_timedelta(days, "D"))
     data.insert(2, "rater", np.where(rng.random(n) < 0.5, "self", "practitioner"))
     return data
 

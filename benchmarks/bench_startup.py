@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from bench_scoring import make_wide
+from bench_scoring import make_wide, peak_extra
 from common import best_of
 
 import wellbeing_framework as wf
@@ -86,16 +86,23 @@ def main() -> None:
         print(f"wellbeing {flag:<9}                   {_median_seconds([command, flag]):.3f} s")
 
     fw = wf.load_framework()
-    data = make_wide(args.n, fw)
-    keys = [*fw.indicator_keys, *(c.key for c in fw.centre)]
-    block = data[keys].to_numpy(dtype=float)
-    ours = best_of(lambda: wf.score(data, fw))
-    theirs = best_of(lambda: careful_pandas(data, fw))
-    floor = best_of(lambda: np.nansum(block, axis=1))
-    print(f"\nscore on {args.n:,} wide assessments (best of three):")
-    print(f"  wf.score (validation included): {ours:.3f} s")
-    print(f"  careful pandas:                 {theirs:.3f} s ({theirs / ours:.2f}x score)")
-    print(f"  nansum floor:                   {floor:.3f} s (score is {ours / floor:.1f}x it)")
+    for waves in (1, 3):
+        data = make_wide(args.n, fw, waves=waves)
+        keys = [*fw.indicator_keys, *(c.key for c in fw.centre)]
+        block = data[keys].to_numpy(dtype=float)
+        ours = best_of(lambda: wf.score(data, fw))  # noqa: B023
+        theirs = best_of(lambda: careful_pandas(data, fw))  # noqa: B023
+        floor = best_of(lambda: np.nansum(block, axis=1))  # noqa: B023
+        peak = peak_extra(lambda: wf.score(data, fw))  # noqa: B023
+        size = data.memory_usage(deep=True).sum()
+        who = "each person once" if waves == 1 else f"{-(-args.n // waves):,} people x {waves}"
+        print(f"\nscore on {args.n:,} wide assessments, {who} (best of three):")
+        print(f"  wf.score (validation included): {ours:.3f} s")
+        print(f"  careful pandas:                 {theirs:.3f} s ({theirs / ours:.2f}x score)")
+        print(f"  nansum floor:                   {floor:.3f} s (score is {ours / floor:.1f}x it)")
+        print(
+            f"  peak extra memory of score:     {peak / size:.2f}x the input ({size / 1e6:.0f} MB)"
+        )
 
 
 if __name__ == "__main__":

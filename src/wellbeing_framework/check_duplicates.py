@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,8 +23,114 @@ def _codes(values: pd.Series) -> np.ndarray:
     return pd.factorize(values)[0]
 
 
+#: Identifiers up to this many bytes, all of one length, are coded from their bytes.
+MAX_WORDS = 4
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # an odd constant: the words' polynomial hash
+
+
+def _arrow_chunks(values: pd.Series) -> list[Any] | None:
+    """The Arrow arrays behind a text column (no copy); None for other columns."""
+    dtype = values.dtype
+    on_arrow = (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow") or (
+        isinstance(dtype, pd.ArrowDtype) and str(dtype.pyarrow_dtype) in ("string", "large_string")
+    )
+    if not on_arrow:
+        return None
+    import pyarrow as pa
+
+    arrow = pa.array(values.array)
+    return list(arrow.chunks) if isinstance(arrow, pa.ChunkedArray) else [arrow]
+
+
+def fixed_width_words(values: pd.Series) -> np.ndarray | None:
+    """Text that is all of one length in bytes (``P0000001``, a ten-digit number) as rows of
+    64-bit words, read from its Arrow buffers without making a Python string; None for any
+    other column (missing values, mixed lengths, text longer than ``MAX_WORDS`` words).
+
+    Examples
+    --------
+    >>> ids = pd.Series(["ab", "cd", "ab"], dtype="string[pyarrow]")
+    >>> words = fixed_width_words(ids)
+    >>> words.shape, bool(words[0, 0] == words[2, 0]), bool(words[0, 0] == words[1, 0])
+    ((3, 1), True, False)
+    """
+    chunks = _arrow_chunks(values)
+    if chunks is None or any(c.null_count for c in chunks) or len(values) == 0:
+        return None
+    rows = []
+    widths = set()
+    for chunk in chunks:
+        if len(chunk) == 0:
+            continue
+        _, offsets_buffer, data_buffer = chunk.buffers()
+        kind = np.int64 if str(chunk.type) == "large_string" else np.int32
+        offsets = np.frombuffer(offsets_buffer, dtype=kind)[
+            chunk.offset : chunk.offset + len(chunk) + 1
+        ]
+        width = int(offsets[-1] - offsets[0]) // len(chunk)
+        expected = offsets[0] + width * np.arange(len(chunk) + 1, dtype=np.int64)
+        if width == 0 or width > 8 * MAX_WORDS or not np.array_equal(offsets, expected):
+            return None
+        widths.add(width)
+        raw = np.frombuffer(
+            data_buffer, dtype=np.uint8, count=len(chunk) * width, offset=int(offsets[0])
+        )
+        rows.append(raw.reshape(len(chunk), width))
+    if len(widths) != 1:
+        return None
+    width = widths.pop()
+    padded = np.zeros((len(values), -(-width // 8) * 8), dtype=np.uint8)
+    padded[:, :width] = np.concatenate(rows) if len(rows) > 1 else rows[0]
+    words: np.ndarray = padded.view(np.uint64)
+    return words
+
+
+def _text_keys(values: pd.Series) -> np.ndarray:
+    """A 64-bit key per text value, equal where the values are equal (not always unequal
+    where they differ): the bytes of text of one length, else codes from hashing the text."""
+    words = fixed_width_words(values)
+    if words is None:
+        return _codes(values).astype(np.int64).view(np.uint64)
+    hashed = words[:, 0].copy()
+    for j in range(1, words.shape[1]):
+        hashed *= _MIX
+        hashed += words[:, j]
+    return hashed
+
+
+def _part_keys(values: pd.Series) -> np.ndarray:
+    """A 64-bit key per value of one part of the assessment (person, date, wave, rater)."""
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return values.to_numpy(dtype="datetime64[us]").view(np.uint64)  # NaT: one value
+    if pd.api.types.is_float_dtype(values.dtype):
+        numbers = values.to_numpy(dtype=float, na_value=np.nan) + 0.0  # -0.0 is 0.0
+        numbers[np.isnan(numbers)] = np.nan  # one bit pattern for every missing value
+        return numbers.view(np.uint64)
+    if pd.api.types.is_integer_dtype(values.dtype) and not values.hasnans:
+        return values.to_numpy(dtype=np.int64).view(np.uint64)
+    return _text_keys(values)
+
+
+def _candidates(parts: list[pd.Series]) -> np.ndarray:
+    """Rows that may be the same assessment as another row: their parts hashed into one
+    64-bit key are equal. Equal parts always give equal keys, so no duplicate is missed;
+    unequal parts very rarely do, so the candidates are then compared exactly."""
+    key = np.zeros(len(parts[0]), dtype=np.uint64)
+    for part in parts:
+        key ^= _part_keys(part)
+        key *= _MIX
+        # mix the bits: text differing only in its last characters differs only in the
+        # high bytes of a word, which a hash table's own hash spreads poorly
+        key ^= key >> np.uint64(29)
+    return np.flatnonzero(pd.Series(key).duplicated(keep=False).to_numpy(dtype=bool))
+
+
 def _waves(values: pd.Series) -> pd.Series:
     """Waves compared as numbers when they are numbers (1, "1" and " 01" are one wave)."""
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(
+        values.dtype
+    ):
+        return values.astype(float)
     text = values.astype(object).map(lambda v: v.strip() if isinstance(v, str) else v)
     numbers = pd.to_numeric(text, errors="coerce")
     if (numbers.isna() & text.notna()).any():  # named waves ("baseline"): compare as text
@@ -53,35 +160,40 @@ def check_duplicates(
     numbers the messages name (long data: each assessment's first input row)."""
     if person is None or person not in data.columns:
         return
-    # Factorise each part once and combine the integer codes: hashing one int64 column is
-    # far cheaper than hashing a frame of strings and dates.
-    person_codes = _codes(data[person])
-    key = person_codes.astype(np.int64)
-    usable = person_codes >= 0
-    parts = ["person"]
+    names = ["person"]
+    parts = [data[person]]
     if parsed_date is not None:
-        date_codes = _codes(parsed_date)
-        key = _combine(key, date_codes)
-        usable = usable & (date_codes >= 0)
-        parts.append("date")
+        names.append("date")
+        parts.append(parsed_date)
     if "wave" in data.columns:
-        key = _combine(key, _codes(_waves(data["wave"])))
-        parts.append("wave")
+        names.append("wave")
+        parts.append(_waves(data["wave"]))
     if rater is not None and rater in data.columns:
-        key = _combine(key, _codes(data[rater]))
-        parts.append("rater")
+        names.append("rater")
+        parts.append(data[rater])
+    rows = _candidates(parts)
+    if len(rows) == 0:
+        return
+    # Factorise each part of the candidates and combine the integer codes, exactly.
+    codes = [_codes(part.iloc[rows]) for part in parts]
+    key = codes[0].astype(np.int64)
+    for more in codes[1:]:
+        key = _combine(key, more)
+    usable = codes[0] >= 0  # rows without a person or a date are never duplicates
+    if parsed_date is not None:
+        usable &= codes[1] >= 0
     dup = pd.Series(key).duplicated(keep=False).to_numpy(dtype=bool) & usable
     if not dup.any():
         return
-    rows = np.flatnonzero(dup)  # ascending
-    group = pd.factorize(key[rows])[0]
+    rows, key = rows[dup], key[dup]  # rows ascending
+    group = pd.factorize(key)[0]
     by_group = pd.Series(rows).groupby(group)
     first = by_group.transform("min").to_numpy()
     second = by_group.transform(lambda r: r.iloc[1]).to_numpy()
     other = np.where(rows == first, second, first)
     if row_labels is not None:
         other = row_labels[other]
-    problems.rows(rows, None, duplicate_texts(parts, other))
+    problems.rows(rows, None, duplicate_texts(names, other))
 
 
 def duplicate_texts(parts: Sequence[str], other: np.ndarray) -> list[str]:

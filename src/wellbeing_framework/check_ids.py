@@ -69,11 +69,19 @@ def _blank(values: pd.Series) -> np.ndarray:
     """Missing values, and text that is empty or only spaces."""
     missing = values.isna().to_numpy(dtype=bool)
     dtype = values.dtype
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        text = pa.array(values.array)  # no copy
+        empty = pc.or_(pc.utf8_is_space(text), pc.equal(pc.binary_length(text), 0))
+        blank: np.ndarray = np.logical_or(missing, np.asarray(empty.fill_null(False), bool))
+        return blank
     if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
         empty = values.str.strip().eq("").to_numpy(dtype=bool, na_value=False)
         return np.logical_or(missing, empty)
     if pd.api.types.is_object_dtype(dtype):
-        blank = values.map(lambda v: isinstance(v, str) and not v.strip())
-        result: np.ndarray = np.logical_or(missing, np.asarray(blank, dtype=bool))
+        spaces = values.map(lambda v: isinstance(v, str) and not v.strip())
+        result: np.ndarray = np.logical_or(missing, np.asarray(spaces, dtype=bool))
         return result
     return missing

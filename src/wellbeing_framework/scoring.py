@@ -73,13 +73,6 @@ def score_columns(framework: Framework, rules: ScoringRules) -> list[str]:
     ]
 
 
-def _columns(positions: list[int]) -> slice | list[int]:
-    """A slice when the positions are consecutive (a view, not a copy), else the list."""
-    if positions and positions == list(range(positions[0], positions[-1] + 1)):
-        return slice(positions[0], positions[-1] + 1)
-    return positions
-
-
 #: A score this close below a band boundary is on it: floating-point noise
 #: (49.99999999999999 for a true 50) never decides a band.
 BAND_TOLERANCE = 1e-9
@@ -104,84 +97,129 @@ def band_codes(values: np.ndarray, bands: tuple[Band, ...]) -> np.ndarray:
     return codes
 
 
+def _domain_matrices(
+    keys: tuple[str, ...], framework: Framework, rules: ScoringRules
+) -> tuple[np.ndarray, np.ndarray]:
+    """Weights (keys x domains) and membership (keys x domains + 1: the last column counts
+    every indicator), so one matrix product sums all domains at once."""
+    position = {k: j for j, k in enumerate(keys)}
+    n_domains = len(framework.domains)
+    weights = np.zeros((len(keys), n_domains))
+    member = np.zeros((len(keys), n_domains + 1), dtype=np.float32)
+    for d, domain in enumerate(framework.domains):
+        for item in domain.indicators:
+            weights[position[item.key], d] = item.weight if rules.use_weights else 1.0
+            member[position[item.key], d] = 1.0
+    member[[position[k] for k in framework.indicator_keys], n_domains] = 1.0
+    return weights, member
+
+
+#: Rows summed at a time: the temporaries of a block stay small (a few MB), so no large
+#: array is allocated, faulted in and freed for each step.
+BLOCK_ROWS = 8192
+
+
+def _domain_sums(
+    ratings: np.ndarray,
+    lo: float,
+    span: float,
+    reverse: list[int],
+    weights: np.ndarray,
+    member: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per domain and assessment (domains x assessments): the weighted sum of ratings above
+    the minimum, the number answered (then the number of indicators answered in all) and
+    the sum of their weights.
+
+    Ratings must be valid (never below the minimum). Missing ratings count as 0 above it,
+    so no mask is needed, and one matrix product (BLAS) sums every domain at once, far
+    faster than reductions along a short axis. Sums of whole ratings are exact.
+    """
+    n = ratings.shape[0]
+    total = np.empty((weights.shape[1], n))
+    counts = np.empty((member.shape[1], n), dtype=np.float32)  # small integers: exact
+    unit = bool((weights[weights != 0] == 1.0).all())
+    weight_sums = None if unit else np.empty((weights.shape[1], n))
+    for start in range(0, n, BLOCK_ROWS):
+        rows = slice(start, min(start + BLOCK_ROWS, n))
+        block = ratings[rows]
+        answered = ~np.isnan(block)
+        above = np.subtract(block, lo)
+        np.fmax(above, 0.0, out=above)  # NaN -> 0
+        if reverse:
+            above[:, reverse] = np.where(answered[:, reverse], span - above[:, reverse], 0.0)
+        np.matmul(weights.T, above.T, out=total[:, rows])
+        np.matmul(member.T, answered.T.astype(np.float32), out=counts[:, rows])
+        if weight_sums is not None:
+            np.matmul(weights.T, answered.T.astype(np.float64), out=weight_sums[:, rows])
+    return total, counts, counts[:-1] if weight_sums is None else weight_sums
+
+
 def compute(
     ratings: np.ndarray, keys: tuple[str, ...], framework: Framework, rules: ScoringRules
 ) -> dict[str, Any]:
-    """Apply resolved rules to a matrix of ratings (rows: assessments; columns: ``keys``).
+    """Apply resolved rules to a matrix of valid ratings (rows: assessments; columns:
+    ``keys``; NaN for missing).
 
     Returns a mapping of output column to array (internal; :func:`score` builds the table).
     """
     lo, hi = framework.scale.min, framework.scale.max
     span = float(hi - lo)
     position = {k: j for j, k in enumerate(keys)}
-    n = ratings.shape[0]
-    answered = ~np.isnan(ratings)
-    adjusted = ratings
     reverse = [position[i.key] for i in framework.indicators if i.reverse]
-    if rules.reverse_keying and reverse:
-        adjusted = ratings.copy()
-        adjusted[:, reverse] = lo + hi - adjusted[:, reverse]
-    out: dict[str, Any] = {}
-    domain_scores = []
-    for domain in framework.domains:
-        # One domain at a time keeps the temporaries small; the sums are matrix-vector
-        # products (BLAS), far faster than reductions along a short axis.
-        cols = _columns([position[i.key] for i in domain.indicators])
-        weights = np.array(
-            [i.weight if rules.use_weights else 1.0 for i in domain.indicators], dtype=float
-        )
-        mask = answered[:, cols]
-        present = mask.astype(np.float32)  # 0/1: exact in float32, half the memory
-        total = np.where(mask, adjusted[:, cols], 0.0) @ weights
-        count = present @ np.ones(len(weights), dtype=np.float32)
-        weight = (
-            count.astype(np.float64)
-            if (weights == 1.0).all()
-            else mask.astype(np.float64) @ weights
-        )
-        need = math.ceil(rules.min_answered * len(domain.indicators) - 1e-9)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            # one division of exact sums: a mathematically round score comes out exact
-            value = (total - lo * weight) * 100.0 / (span * weight)
-        value[count < need] = np.nan
-        out[domain.key] = value
-        domain_scores.append(value)
+    weights, member = _domain_matrices(keys, framework, rules)
+    total, counts, weight = _domain_sums(
+        ratings, lo, span, reverse if rules.reverse_keying else [], weights, member
+    )
+    need = np.array(
+        [math.ceil(rules.min_answered * len(d.indicators) - 1e-9) for d in framework.domains]
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # one division of exact sums: a mathematically round score comes out exact
+        value = total * 100.0 / np.multiply(weight, span, dtype=np.float64)
+    value[counts[:-1] < need[:, None]] = np.nan
+    out: dict[str, Any] = {d.key: value[j] for j, d in enumerate(framework.domains)}
     for item in framework.centre:
         out[item.key] = (ratings[:, position[item.key]] - lo) * 100.0 / span
-
-    stack = np.column_stack(domain_scores) if domain_scores else np.empty((n, 0))
-    if rules.index_weights is None:
-        dw = np.ones(stack.shape[1])
-    else:
-        dw = np.array([rules.index_weights[d.key] for d in framework.domains], dtype=float)
-    have = ~np.isnan(stack)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        index = (np.where(have, stack, 0.0) @ dw) / (have @ dw)
-    if rules.index_requires_all:
-        index[~have.all(axis=1)] = np.nan
-    out["index"] = index
-
+    out["index"] = _index(value, framework, rules)
     band_type = pd.CategoricalDtype(list(rules.band_labels), ordered=True)
     for key in [*[d.key for d in framework.domains], *[c.key for c in framework.centre], "index"]:
         out[f"{key}_band"] = pd.Categorical.from_codes(
             band_codes(out[key], rules.bands), dtype=band_type
         )
-
-    indicator_cols = _columns([position[k] for k in framework.indicator_keys])
-    n_items = len(framework.indicator_keys)
-    counted = answered[:, indicator_cols].astype(np.float32) @ np.ones(n_items, dtype=np.float32)
-    out["n_answered"] = counted.astype(np.int64)
-
+    out["n_answered"] = counts[-1].astype(np.int64)
     for flag in rules.flags or ():
         threshold = lo if flag.at_most is None else flag.at_most
-        cols = [position[k] for k in flag.indicators]
-        block = ratings[:, cols]
-        hit: np.ndarray = np.asarray((block <= threshold).any(axis=1), dtype=bool)
-        clear = (answered[:, cols] & (block > threshold)).all(axis=1)
-        values = pd.array(hit, dtype="boolean")
-        values[~hit & ~clear] = pd.NA
-        out[f"flag_{flag.name}"] = values
+        out[f"flag_{flag.name}"] = _flag(
+            ratings, [position[k] for k in flag.indicators], threshold
+        )
     return out
+
+
+def _index(value: np.ndarray, framework: Framework, rules: ScoringRules) -> np.ndarray:
+    """The index: the (weighted) mean of the domain scores (``value``: domains x rows)."""
+    if rules.index_weights is None:
+        dw = np.ones(value.shape[0])
+    else:
+        dw = np.array([rules.index_weights[d.key] for d in framework.domains], dtype=float)
+    if rules.index_requires_all:  # a missing domain score makes the product NaN
+        index: np.ndarray = (dw @ value) / dw.sum()
+        return index
+    have = ~np.isnan(value)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        weighted: np.ndarray = (dw @ np.where(have, value, 0.0)) / (dw @ have.astype(float))
+    return weighted
+
+
+def _flag(ratings: np.ndarray, cols: list[int], threshold: float) -> Any:
+    """A flag: true when any of its indicators is at or below the threshold, false when all
+    are answered above it, else missing."""
+    block = ratings[:, cols]
+    hit: np.ndarray = np.asarray((block <= threshold).any(axis=1), dtype=bool)
+    clear = (block > threshold).all(axis=1)  # NaN > threshold is False
+    values = pd.array(hit, dtype="boolean")
+    values[~hit & ~clear] = pd.NA
+    return values
 
 
 def score(
