@@ -97,8 +97,8 @@ class TestScore:
         out = tmp_path / "scores.csv"
         assert main(["score", str(bad_csv), "-o", str(out)]) == 1
         err = capsys.readouterr().err
-        assert "row 0, column rb1: out of range" in err
-        assert "row 3, column rb1: not a number" in err
+        assert "sheet row 2, column rb1: out of range" in err
+        assert "sheet row 5, column rb1: not a number" in err
         assert SECRET not in err
         assert "Traceback" not in err
         assert not out.exists()
@@ -276,7 +276,7 @@ class TestDates:
         path = self._sheet(tmp_path, framework, ["10/03/2025", "31/09/2025"])
         assert main(["score", str(path), "-o", str(tmp_path / "s.csv")]) == 1
         err = capsys.readouterr().err
-        assert "row 1, column assessment_date: no such date" in err
+        assert "sheet row 3, column assessment_date: no such date" in err
         assert "Traceback" not in err
 
 

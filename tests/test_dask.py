@@ -131,7 +131,7 @@ class TestDaskCommand:
         lazy(bad, 3).to_parquet(source, write_index=False)
         assert main(["score", str(source), "-o", str(target), "--engine", "dask"]) == 1
         assert not target.exists()
-        assert "row 10, column rb1: not a number" in capsys.readouterr().err
+        assert "sheet row 12, column rb1: not a number" in capsys.readouterr().err
         assert main(["score", str(tmp_path / "none"), "-o", str(target), "--engine", "dask"]) == 2
 
 

@@ -239,3 +239,40 @@ class TestFixedWidthWords:
     )
     def test_other_columns_take_the_general_path(self, values: pd.Series) -> None:
         assert check_duplicates.fixed_width_words(values) is None
+
+
+@pytest.mark.parametrize(
+    ("wave", "dtype"),
+    [
+        ([2**53, 2**53 + 1], "int64"),
+        ([2**53, 2**53 + 1], "Int64"),
+        ([2**64 - 1, 2**64 - 2], "uint64"),
+    ],
+)
+def test_large_whole_waves_stay_apart(wave: list[int], dtype: str) -> None:
+    """Waves are compared exactly: no rounding through floats."""
+    data = pd.DataFrame({"person_id": ["a", "a"], "wave": pd.Series(wave, dtype=dtype)})
+    problems = Problems()
+    check_duplicates.check_duplicates(
+        data, None, problems, person="person_id", date=None, rater=None
+    )
+    assert problems.frame().empty
+
+
+def test_blank_identifiers_are_never_duplicates() -> None:
+    """Blank ids are 'missing person_id', not also duplicates of each other."""
+    fw = wf.load_framework()
+    data = pd.DataFrame({"person_id": ["", "  ", "a"], "wave": 1, "rb1": 3})
+    report = wf.validate(data, fw)
+    assert not report.errors["problem"].str.startswith("duplicate").any()
+    assert report.errors["problem"].eq("missing person_id").sum() == 2
+
+
+def test_repeated_headers_are_refused_without_a_crash() -> None:
+    """Two rb1 columns: every row rejected, one clear problem, each column kept."""
+    fw = wf.load_framework()
+    data = pd.DataFrame([["p1", 3, 4], ["p2", 2, 2]], columns=["person_id", "rb1", "rb1"])
+    report = wf.validate(data, fw)
+    assert report.n_rejected == 2
+    assert "the header 'rb1' appears more than once" in set(report.errors["problem"])
+    assert list(report.rejected.columns[:3]) == ["person_id", "rb1", "rb1 (column 3)"]

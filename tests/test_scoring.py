@@ -229,7 +229,7 @@ class TestScoreHandWorked:
         assert isinstance(info.value, ValueError)
         assert isinstance(info.value.report, wf.ValidationReport)
         assert info.value.report.n_rejected == 1
-        assert "row 0, column rb1: out of range" in str(info.value)
+        assert "row 0 (sheet row 2), column rb1: out of range" in str(info.value)
 
     def test_long_input(self, framework: wf.Framework) -> None:
         """Long input gives one row per assessment in order of first appearance."""

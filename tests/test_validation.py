@@ -28,7 +28,7 @@ class TestValidate:
         report = wf.validate(full(framework), framework)
         assert report.ok
         assert (report.n_rows, report.n_valid, report.n_rejected) == (3, 3, 0)
-        assert list(report.errors.columns) == ["row", "column", "value", "problem"]
+        assert list(report.errors.columns) == ["row", "sheet_row", "column", "value", "problem"]
         assert "problems" in report.rejected.columns
 
     def test_rating_problems(self, framework: wf.Framework) -> None:
@@ -146,14 +146,37 @@ class TestValidate:
         assert report.n_rejected == 1
         assert report.errors.loc[0, "problem"].startswith("no indicator columns found")
 
-    def test_misspelt_column_suggested(self, framework: wf.Framework) -> None:
-        """`sw_1` and `RB2` are reported with the key they probably mean."""
+    def test_headers_equal_but_for_case_and_punctuation_are_read(
+        self, framework: wf.Framework
+    ) -> None:
+        """`sw_1` and `RB2` are read as sw1 and rb2, and each rename is a note."""
         data = full(framework, 2).rename(columns={"sw1": "sw_1", "rb2": "RB2"})
         report = wf.validate(data, framework)
-        problems = set(report.errors["problem"])
-        assert "column 'sw_1' looks like a misspelt indicator; did you mean 'sw1'?" in problems
-        assert "column 'RB2' looks like a misspelt indicator; did you mean 'rb2'?" in problems
+        assert report.ok
+        assert {"sw1", "rb2"} <= set(report.valid.columns)
+        assert any(n.startswith("column 'sw_1' read as sw1") for n in report.notes)
+        assert any(n.startswith("column 'RB2' read as rb2") for n in report.notes)
+
+    def test_unused_rating_column_whose_key_is_missing_is_a_problem(
+        self, framework: wf.Framework
+    ) -> None:
+        """`rb1_score` is not read without being asked; rb1 would be missing, so it is a
+        problem that says how to map it."""
+        data = full(framework, 2).rename(columns={"rb1": "rb1_score"})
+        report = wf.validate(data, framework)
         assert report.n_rejected == 2
+        problem = report.errors.loc[0, "problem"]
+        assert "column 'rb1_score' looks like rb1 (the key 'rb1' with 'score' added)" in problem
+        assert "columns={'rb1_score': 'rb1'}" in problem
+        mapped = wf.validate(data, framework, columns={"rb1_score": "rb1"})
+        assert mapped.ok
+        assert mapped.notes == ("column 'rb1_score' read as rb1 (as mapped)",)
+
+    def test_unused_rating_column_beside_its_key_is_a_note(self, framework: wf.Framework) -> None:
+        data = full(framework, 2).assign(rb1_score=1)
+        report = wf.validate(data, framework)
+        assert report.ok
+        assert any("column 'rb1_score' looks like rb1" in n for n in report.notes)
 
     def test_every_problem_collected(self, framework: wf.Framework) -> None:
         """One row with three problems gives three error rows, joined in `problems`."""

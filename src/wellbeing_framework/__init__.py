@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from wellbeing_framework import dask_engine as dask_engine  # registers the Dask engine
     from wellbeing_framework import plot as plot
     from wellbeing_framework.cohort.disclosure import DisclosurePolicy
+    from wellbeing_framework.columns import ColumnSuggestions, suggest_columns
     from wellbeing_framework.continuum import ContinuumRules, Placement, place_on_continuum
     from wellbeing_framework.exceptions import (
         DataFileError,
@@ -86,6 +87,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "Approach": ("wellbeing_framework.framework", "Approach"),
     "Band": ("wellbeing_framework.scoring", "Band"),
     "CentreItem": ("wellbeing_framework.framework", "CentreItem"),
+    "ColumnSuggestions": ("wellbeing_framework.columns", "ColumnSuggestions"),
     "Characteristic": ("wellbeing_framework.framework", "Characteristic"),
     "ContinuumRules": ("wellbeing_framework.continuum", "ContinuumRules"),
     "DataFileError": ("wellbeing_framework.exceptions", "DataFileError"),
@@ -127,6 +129,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "read_ratings": ("wellbeing_framework.io", "read_ratings"),
     "score": ("wellbeing_framework.scoring", "score"),
     "score_one": ("wellbeing_framework.scoring", "score_one"),
+    "suggest_columns": ("wellbeing_framework.columns", "suggest_columns"),
     "to_long": ("wellbeing_framework.shapes", "to_long"),
     "to_wide": ("wellbeing_framework.shapes", "to_wide"),
     "validate": ("wellbeing_framework.validation", "validate"),
@@ -200,6 +203,7 @@ __all__ = [
     "Band",
     "CentreItem",
     "Characteristic",
+    "ColumnSuggestions",
     "ContinuumRules",
     "DataFileError",
     "DisclosurePolicy",
@@ -239,6 +243,7 @@ __all__ = [
     "read_ratings",
     "score",
     "score_one",
+    "suggest_columns",
     "to_long",
     "to_wide",
     "validate",

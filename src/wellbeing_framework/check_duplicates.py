@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from wellbeing_framework.check_ids import is_blank
 from wellbeing_framework.problems import Problems
 
 __all__ = ["check_duplicates", "duplicate_texts", "long_duplicates"]
@@ -107,7 +108,8 @@ def _part_keys(values: pd.Series) -> np.ndarray:
         numbers[np.isnan(numbers)] = np.nan  # one bit pattern for every missing value
         return numbers.view(np.uint64)
     if pd.api.types.is_integer_dtype(values.dtype) and not values.hasnans:
-        return values.to_numpy(dtype=np.int64).view(np.uint64)
+        numbers = np.asarray(values.to_numpy())
+        return numbers.view(np.uint64) if numbers.itemsize == 8 else numbers.astype(np.uint64)
     return _text_keys(values)
 
 
@@ -127,9 +129,9 @@ def _candidates(parts: list[pd.Series]) -> np.ndarray:
 
 def _waves(values: pd.Series) -> pd.Series:
     """Waves compared as numbers when they are numbers (1, "1" and " 01" are one wave)."""
-    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(
-        values.dtype
-    ):
+    if pd.api.types.is_integer_dtype(values.dtype):
+        return values  # exact, however large
+    if pd.api.types.is_float_dtype(values.dtype):
         return values.astype(float)
     text = values.astype(object).map(lambda v: v.strip() if isinstance(v, str) else v)
     numbers = pd.to_numeric(text, errors="coerce")
@@ -179,7 +181,8 @@ def check_duplicates(
     key = codes[0].astype(np.int64)
     for more in codes[1:]:
         key = _combine(key, more)
-    usable = codes[0] >= 0  # rows without a person or a date are never duplicates
+    # rows without a person (missing or blank) or a date are never duplicates
+    usable = (codes[0] >= 0) & ~is_blank(parts[0].iloc[rows])
     if parsed_date is not None:
         usable &= codes[1] >= 0
     dup = pd.Series(key).duplicated(keep=False).to_numpy(dtype=bool) & usable

@@ -8,7 +8,7 @@ import pandas as pd
 from wellbeing_framework.dates import DATE_EXPECTED, DateRule, parse_dates
 from wellbeing_framework.problems import Problems
 
-__all__ = ["check_ids"]
+__all__ = ["check_ids", "is_blank"]
 
 
 def check_ids(
@@ -27,7 +27,7 @@ def check_ids(
                 column=person,
             )
         else:
-            missing = _blank(data[person])
+            missing = is_blank(data[person])
             problems.rows(np.flatnonzero(missing), person, f"missing {person}")
     if date is None or date not in data.columns:
         return None
@@ -65,7 +65,7 @@ def check_ids(
     return parsed.values
 
 
-def _blank(values: pd.Series) -> np.ndarray:
+def is_blank(values: pd.Series) -> np.ndarray:
     """Missing values, and text that is empty or only spaces."""
     missing = values.isna().to_numpy(dtype=bool)
     dtype = values.dtype

@@ -7,18 +7,29 @@ the wrong column.
 from __future__ import annotations
 
 import difflib
+import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from wellbeing_framework.columns import load_columns, suggest_columns
 from wellbeing_framework.framework import Framework
 from wellbeing_framework.problems import Problems
 from wellbeing_framework.shapes import INDICATOR_COL
 
-__all__ = ["check_columns", "long_indicator_codes", "misspelt_columns", "unknown_indicator"]
+__all__ = [
+    "ColumnsOption",
+    "check_columns",
+    "long_indicator_codes",
+    "prepare_columns",
+    "unknown_indicator",
+]
+
+#: What ``columns=`` accepts: a mapping from headers to names, or a JSON mapping file.
+ColumnsOption = Mapping[str, str | None] | str | os.PathLike[str] | None
 
 _KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 
@@ -26,14 +37,83 @@ _KEY_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 def check_columns(
     data: pd.DataFrame, framework: Framework, keys: Sequence[str], problems: Problems
 ) -> None:
-    """Wide data: no indicator column at all, or columns that look like misspelt keys."""
+    """Wide data: no indicator column at all."""
     if not [k for k in framework.indicator_keys if k in data.columns]:
         sample = ", ".join(framework.indicator_keys[:4])
         problems.table(
             f"no indicator columns found (expected columns named by indicator key: {sample}, "
-            "...; or long data with 'indicator' and 'rating' columns)"
+            "...; or long data with 'indicator' and 'rating' columns; see "
+            "wf.suggest_columns or `wellbeing columns FILE` to map your own headers)"
         )
-    misspelt_columns(data.columns, keys, problems)
+
+
+def prepare_columns(
+    data: Any, framework: Framework, columns: ColumnsOption, problems: Problems
+) -> Any:
+    """The table with its headers read as the framework's names.
+
+    With ``columns`` (a mapping or a mapping file) those renames are made; without, the exact
+    matches of :func:`~wellbeing_framework.columns.suggest_columns` are. Every rename is a
+    note. A header that looks like a rated key but is not used is a note when the key is in
+    the table too, and a problem when it is not (the key's ratings would be missing).
+    Works on pandas and Dask tables (headers only).
+    """
+    headers = [str(c) for c in data.columns]
+    repeated = sorted({h for h in headers if headers.count(h) > 1})
+    for header in repeated:
+        problems.table(f"the header {header!r} appears more than once", column=header)
+    if repeated and isinstance(data, pd.DataFrame):
+        # every row is rejected; the repeats get their own names so that the other checks
+        # (and the rejected rows) see every column once
+        seen: set[str] = set()
+        for position, header in enumerate(headers):
+            if header in seen:
+                headers[position] = f"{header} (column {position + 1})"
+            seen.add(header)
+        data = data.set_axis(headers, axis=1)
+    found = suggest_columns(headers, framework)
+    if columns is not None:
+        renames = load_columns(columns)
+        for header in [h for h in renames if h not in headers]:
+            problems.table(f"the column mapping names a header not in the table: {header!r}")
+        renames = {h: n for h, n in renames.items() if h in headers and h != n}
+        how = dict.fromkeys(renames, "as mapped")
+    else:
+        renames = found.applied
+        how = {m.header: m.reason for m in found.matches}
+    kept = [h for h in headers if h not in renames]
+    for header, name in list(renames.items()):
+        if name in kept:
+            problems.table(
+                f"column {header!r} would be read as {name}, but the table already has a "
+                f"column {name}; rename or remove one of them",
+                column=header,
+            )
+            del renames[header]
+    for header, name in renames.items():
+        problems.note(f"column {header!r} read as {name} ({how[header]})")
+    _unused_rated(found, renames, kept, framework, problems)
+    return data.rename(columns=renames) if renames else data
+
+
+def _unused_rated(
+    found: Any, renames: dict[str, str], kept: list[str], fw: Framework, problems: Problems
+) -> None:
+    """Headers that look like a rated key but are not used, named with a suggestion."""
+    rated = {*fw.indicator_keys, *(c.key for c in fw.centre)}
+    present = set(kept) | set(renames.values())
+    for match in found.matches:
+        header, name = match.header, match.name
+        if name not in rated or header == name or header in renames:
+            continue  # not a rating, or a rated key itself, or used
+        hint = (
+            f"column {header!r} looks like {name} ({match.reason}); to use it, map it: "
+            f"columns={{{header!r}: {name!r}}} or --columns FILE"
+        )
+        if name in present:
+            problems.note(f"{hint}; not used, as the table has a column {name}")
+        else:
+            problems.table(f"{hint}; {name} is not in the table", column=header)
 
 
 def unknown_indicator(value: Any, keys: Sequence[str]) -> str:
@@ -49,29 +129,6 @@ def unknown_indicator(value: Any, keys: Sequence[str]) -> str:
         if close:
             text += f"; did you mean {close[0]!r}?"
     return text
-
-
-def _normalise(name: str) -> str:
-    return re.sub(r"[\s_\-.]", "", name).lower()
-
-
-def misspelt_columns(columns: pd.Index, keys: Sequence[str], problems: Problems) -> None:
-    missing = [k for k in keys if k not in columns]
-    if not missing:
-        return
-    by_norm = {_normalise(k): k for k in missing}
-    for col in columns:
-        if not isinstance(col, str) or col in keys:
-            continue
-        match = by_norm.get(_normalise(col))
-        if match is None:
-            close = difflib.get_close_matches(col, missing, n=1, cutoff=0.8)
-            match = close[0] if close else None
-        if match is not None:
-            problems.table(
-                f"column {col!r} looks like a misspelt indicator; did you mean {match!r}?",
-                column=col,
-            )
 
 
 def long_indicator_codes(

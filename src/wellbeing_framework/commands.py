@@ -236,7 +236,7 @@ def _score_with_dask(args: argparse.Namespace, fw: Framework, rules: ScoringRule
     report = validate(data, fw, **_date_rule(args))
     if not report.ok and args.rejected is None:
         say(f"{args.input}: invalid data; nothing written.")
-        say(report.summary())
+        say(report.summary(sheet_rows=True))
         return EXIT_INVALID
     resolved = (rules or ScoringRules()).resolve(fw)
     from wellbeing_framework.dask_engine import score_valid_dask
@@ -267,7 +267,7 @@ def run_score(args: argparse.Namespace) -> int:
     report = validate(data, fw, **_date_rule(args))
     if not report.ok and args.rejected is None:
         say(f"{args.input}: invalid data; nothing written.")
-        say(report.summary())
+        say(report.summary(sheet_rows=True))
         say(
             "Fix the rows above, or pass --rejected FILE to score the valid rows and keep "
             "the others aside."
@@ -300,7 +300,7 @@ def run_report(args: argparse.Namespace) -> int:
     report = validate(data, fw, **_date_rule(args))
     if not report.ok:
         say(f"{args.input}: invalid data; no report written.")
-        say(report.summary())
+        say(report.summary(sheet_rows=True))
         return EXIT_INVALID
     policy = DisclosurePolicy.preset(args.disclosure)
     out = write_report(report.valid, args.output, fw, policy=policy)

@@ -32,6 +32,7 @@ from wellbeing_framework.dates import DateRule, as_dates, parse_dates
 from wellbeing_framework.engines import is_dask
 from wellbeing_framework.exceptions import ValidationError
 from wellbeing_framework.framework import Framework
+from wellbeing_framework.problems import problems_by_row, with_sheet_rows
 from wellbeing_framework.rules import ScoringRules
 from wellbeing_framework.scoring import score_checked
 from wellbeing_framework.validation import ValidationReport, check, id_options
@@ -144,7 +145,7 @@ def validate_dask(
         n_rows=n_rows,
         valid=valid,
         rejected=rejected,
-        errors=errors,
+        errors=with_sheet_rows(errors),
         framework_key=framework.key,
         framework_version=framework.version,
         n_valid_rows=n_rows - len(bad),
@@ -203,13 +204,7 @@ def _split_rows(
     rejected = data.map_partitions(reject, meta=data._meta).compute()
     if not len(rejected):
         return valid, rejected.assign(problems=pd.Series(dtype=object))
-    per_row = errors.dropna(subset=["row"]).groupby("row")["problem"].agg("; ".join)
-    texts = per_row.reindex(bad).to_numpy(dtype=object)
-    table = errors.loc[errors["row"].isna(), "problem"]
-    if len(table):
-        prefix = "; ".join(table)
-        texts = np.array([prefix if pd.isna(t) else f"{prefix}; {t}" for t in texts])
-    return valid, rejected.assign(problems=texts)
+    return valid, rejected.assign(problems=problems_by_row(errors, bad))
 
 
 def _meta_from(data: Any, fn: Any) -> pd.DataFrame:

@@ -21,11 +21,22 @@ from attrs import frozen
 from wellbeing_framework.check_duplicates import check_duplicates, long_duplicates
 from wellbeing_framework.check_ids import check_ids
 from wellbeing_framework.check_ratings import add_rating_problems, rating_block, rating_values
-from wellbeing_framework.check_structure import check_columns, long_indicator_codes
+from wellbeing_framework.check_structure import (
+    ColumnsOption,
+    check_columns,
+    long_indicator_codes,
+    prepare_columns,
+)
 from wellbeing_framework.dates import DateRule
 from wellbeing_framework.engines import engine_for
 from wellbeing_framework.framework import Framework
-from wellbeing_framework.problems import Problems, rows_with_problems
+from wellbeing_framework.problems import (
+    SHEET_ROW,
+    Problems,
+    problems_by_row,
+    rows_with_problems,
+    with_sheet_rows,
+)
 from wellbeing_framework.shapes import (
     INDICATOR_COL,
     RATING_COL,
@@ -52,13 +63,18 @@ class ValidationReport:
         Dask DataFrame).
     rejected : pandas.DataFrame
         The input rows with problems, with their original index, plus a ``problems`` column
-        (every problem of the row, joined by ``"; "``).
+        (every problem of the row, each after the column it is in, joined by ``"; "``).
     errors : pandas.DataFrame
         One row per problem: ``row`` (0-based position in the input; missing for a problem
-        with the whole table), ``column``, ``value`` (a numeric rating or missing; never text
-        or an identifier) and ``problem``.
+        with the whole table), ``sheet_row`` (the row as the person sees it in their file:
+        header row 1, first data row 2; from the index :func:`read_ratings` gives, else the
+        position + 2), ``column``, ``value`` (a numeric rating or missing; never text or an
+        identifier) and ``problem``.
     framework_key, framework_version : str
         The framework the data were checked against.
+    notes : tuple of str
+        What the person should know that is not a problem: each header read as one of the
+        framework's names, and columns that look like ratings but were not used.
     """
 
     shape: Literal["wide", "long"]
@@ -69,6 +85,7 @@ class ValidationReport:
     framework_key: str
     framework_version: str
     n_valid_rows: int | None = None
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -95,8 +112,12 @@ class ValidationReport:
         kinds = self.errors["problem"].str.replace(r"\(.*\)$", "", regex=True).str.strip()
         return kinds.value_counts().rename("count")
 
-    def summary(self, limit: int = 20) -> str:
-        """Return a readable account: counts, then up to ``limit`` problems.
+    def summary(self, limit: int = 20, *, sheet_rows: bool = False) -> str:
+        """Return a readable account: counts, notes, then up to ``limit`` problems.
+
+        Each problem names its row (0-based position, and the row as seen in the file) and
+        column; ``sheet_rows=True`` names only the row as seen in the file (for a person
+        looking at their spreadsheet).
 
         Examples
         --------
@@ -106,16 +127,22 @@ class ValidationReport:
         ...                      wf.load_framework())
         >>> print(report.summary())
         2 rows: 1 valid, 1 rejected (1 problem)
-          row 1, column rb1: out of range (expected a whole number from 1 to 5)
+          row 1 (sheet row 3), column rb1: out of range (expected a whole number from 1 to 5)
         """
         noun = "problem" if self.n_errors == 1 else "problems"
         head = (
             f"{self.n_rows} rows: {self.n_valid} valid, {self.n_rejected} rejected "
             f"({self.n_errors} {noun})"
         )
-        lines = [head]
-        for row, column, _value, problem in self.errors.head(limit).itertuples(index=False):
-            where = "table" if pd.isna(row) else f"row {int(row)}"
+        lines = [head, *(f"  note: {n}" for n in self.notes)]
+        shown = self.errors.head(limit)[["row", SHEET_ROW, "column", "problem"]]
+        for row, sheet_row, column, problem in shown.itertuples(index=False):
+            if pd.isna(row):
+                where = "table"
+            elif sheet_rows:
+                where = f"sheet row {int(sheet_row)}"
+            else:
+                where = f"row {int(row)} (sheet row {int(sheet_row)})"
             if isinstance(column, str):
                 where += f", column {column}"
             lines.append(f"  {where}: {problem}")
@@ -182,6 +209,7 @@ class Checked:
     bad: np.ndarray
     dates: pd.Series | None = None
     date_column: str | None = None
+    notes: tuple[str, ...] = ()
 
     def report(self) -> ValidationReport:
         """Build the public report (copies the valid and rejected rows).
@@ -196,16 +224,7 @@ class Checked:
             valid = valid.assign(**{self.date_column: read[~bad] if bad.any() else read})
         rejected = self.data.loc[bad].copy()
         if len(rejected):
-            rows = self.errors.dropna(subset=["row"])
-            joined = rows.groupby("row", sort=True)["problem"].agg("; ".join)
-            table = self.errors.loc[self.errors["row"].isna(), "problem"]
-            positions = np.flatnonzero(bad)
-            per_row = joined.reindex(positions).to_numpy(dtype=object)
-            if len(table):
-                prefix = "; ".join(table)
-                per_row = np.array(
-                    [prefix if pd.isna(p) else f"{prefix}; {p}" for p in per_row], dtype=object
-                )
+            per_row = problems_by_row(self.errors, np.flatnonzero(bad))
             rejected["problems"] = per_row
         else:
             rejected["problems"] = pd.Series(dtype=object)
@@ -214,9 +233,10 @@ class Checked:
             n_rows=len(self.data),
             valid=valid,
             rejected=rejected,
-            errors=self.errors,
+            errors=with_sheet_rows(self.errors, self.data.index),
             framework_key=self.framework.key,
             framework_version=self.framework.version,
+            notes=self.notes,
         )
 
 
@@ -224,6 +244,7 @@ def validate(
     data: pd.DataFrame,
     framework: Framework,
     *,
+    columns: ColumnsOption = None,
     person: str | None = "person_id",
     date: str | None = "assessment_date",
     rater: str | None = "rater",
@@ -242,6 +263,12 @@ def validate(
         ratings; other columns pass through.
     framework
         The framework the ratings answer.
+    columns
+        How the table's own headers map to the framework's names: a mapping such as
+        ``{"Client ID": "person_id", "RB1 score": "rb1"}``, or a JSON mapping file (see
+        :func:`suggest_columns`). Without it, headers that match a name exactly once case,
+        spaces and punctuation are ignored (``RB1``, ``Quality of Life``, ``Client ID``) are
+        read as that name; every rename is listed in ``report.notes``.
     person
         Column identifying the person (every row needs one). ``None`` if the data carry no
         person identifier.
@@ -302,7 +329,7 @@ def validate(
     engine = engine_for(data)
     if engine is not None:
         return engine.validate(data, framework, **options)
-    return check(data, framework, **options).report()
+    return check(data, framework, columns=columns, **options).report()
 
 
 def check(
@@ -315,6 +342,7 @@ def check(
     duplicates: bool = True,
     dayfirst: bool = True,
     date_format: str | None = None,
+    columns: ColumnsOption = None,
 ) -> Checked:
     """Run every check and keep what scoring needs (internal; see :func:`validate`).
 
@@ -324,8 +352,9 @@ def check(
     if not isinstance(data, pd.DataFrame):
         msg = f"ratings must be a pandas DataFrame, got {type(data).__name__}"
         raise TypeError(msg)
-    shape = detect_shape(data)
     problems = Problems()
+    data = prepare_columns(data, framework, columns, problems)
+    shape = detect_shape(data)
     if len(data) == 0:
         problems.table("the table has no rows")
     dates = DateRule(dayfirst=dayfirst, date_format=date_format)
@@ -380,6 +409,7 @@ def _check_wide(
         bad=bad_rows,
         dates=parsed_date,
         date_column=date,
+        notes=tuple(problems.notes),
     )
 
 
@@ -450,4 +480,5 @@ def _check_long(
         bad=bad_rows,
         dates=parsed_date,
         date_column=date,
+        notes=tuple(problems.notes),
     )
