@@ -78,7 +78,7 @@ class TestWriteCsv:
         assert meta["framework"] == {"key": "ni_social_wellbeing", "version": "1.0.0"}
         back = wf.read_ratings(out)
         assert back.attrs["wellbeing_framework"] == meta
-        assert back.loc[0, "person_id"] == "007"
+        assert back["person_id"].iloc[0] == "007"
 
 
 class TestWriteXlsx:

@@ -263,7 +263,7 @@ def run_score(args: argparse.Namespace) -> int:
         rules.resolve(fw)
     if args.engine == "dask":
         return _score_with_dask(args, fw, rules)
-    data = read_ratings(args.input)
+    data = read_ratings(args.input, **_date_rule(args))
     report = validate(data, fw, **_date_rule(args))
     if not report.ok and args.rejected is None:
         say(f"{args.input}: invalid data; nothing written.")
@@ -296,7 +296,7 @@ def run_report(args: argparse.Namespace) -> int:
     from wellbeing_framework.report import write_report
 
     fw = _framework(args)
-    data = read_ratings(args.input)
+    data = read_ratings(args.input, **_date_rule(args))
     report = validate(data, fw, **_date_rule(args))
     if not report.ok:
         say(f"{args.input}: invalid data; no report written.")

@@ -15,6 +15,7 @@ import io as _io
 import json
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,15 @@ import pandas as pd
 
 from wellbeing_framework.exceptions import DataFileError
 
-__all__ = ["META_KEY", "neutralise", "read_ratings", "sidecar_path", "write_table"]
+__all__ = [
+    "META_KEY",
+    "MISSING_TOKENS",
+    "READ_KEY",
+    "neutralise",
+    "read_ratings",
+    "sidecar_path",
+    "write_table",
+]
 
 META_KEY = "wellbeing_framework"
 _CSV = {".csv", ".txt", ".tsv"}
@@ -204,38 +213,93 @@ def _write_parquet(data: pd.DataFrame, out: Path, meta: Any, *, index: bool) -> 
     pq.write_table(table, out)
 
 
-def read_ratings(path: str | os.PathLike[str], *, sheet: str | int | None = None) -> pd.DataFrame:
-    """Read a ratings (or scores) table from CSV, XLSX or Parquet.
+#: Text that means "no answer", compared with spaces stripped and case ignored.
+MISSING_TOKENS = (
+    "",
+    "n/a",
+    "na",
+    "nan",
+    "null",
+    "not asked",
+    "not applicable",
+    "not known",
+    "missing",
+    "-",
+    ".",
+    "?",
+)
+#: Where :func:`read_ratings` tells what it did, in ``DataFrame.attrs``: the sheet and
+#: header row read, the headers renamed, and how many cells each missing-answer token
+#: blanked.
+READ_KEY = "read"
+
+
+def read_ratings(
+    path: str | os.PathLike[str],
+    *,
+    columns: Any = None,
+    missing: Sequence[str] | None = None,
+    dayfirst: bool = True,
+    date_format: str | None = None,
+    sheet: str | int | None = None,
+) -> pd.DataFrame:
+    """Read a ratings (or scores) table from CSV, XLSX or Parquet, as a person typed it.
 
     Parameters
     ----------
     path
         The file. CSV may be UTF-8 with or without a byte-order mark, comma- or
         semicolon-separated as Excel writes it (semicolon files use a decimal comma).
+    columns
+        How the file's headers map to the framework's names: a mapping
+        (``{"Client ID": "person_id", "RB1 score": "rb1"}``) or a JSON mapping file (see
+        :func:`~wellbeing_framework.suggest_columns`).
+    missing
+        Text that means "no answer" (compared with spaces stripped and case ignored);
+        default :data:`MISSING_TOKENS` (``""``, ``"n/a"``, ``"not asked"``, ``"-"`` ...).
+        Any other text in a rating column is a problem for :func:`validate` to report.
+    dayfirst
+        Read dates written with the year last (``10/03/2025``) day first, as in the UK.
+        The ``assessment_date`` column is read as dates when every value reads cleanly by
+        the rule; otherwise it is left as text for :func:`validate` to report.
+    date_format
+        A ``strptime`` format for every text date instead of the rule.
     sheet
-        XLSX only: the sheet name or number (default: the first).
+        XLSX only: the sheet name or number (from 0). By default, the first sheet with a
+        header naming an identifying column (``Client ID``, ``person_id``, ``Date``, ...),
+        after any cover sheet and title rows.
 
     Returns
     -------
     pandas.DataFrame
-        The table as read; ``person_id`` and ``rater`` are read as text so identifiers keep
-        leading zeros. Metadata written by :func:`write_table` is restored to ``.attrs``.
+        One row per non-empty row of the file. For CSV and XLSX the index, named
+        ``sheet_row``, holds each row's number as the person sees it (header row 1, first
+        data row 2), so problems can be found in the sheet. Identifier columns are text
+        (``007`` keeps its zeros). ``attrs["read"]`` says what was done (sheet, header row,
+        headers renamed, cells blanked by each missing-answer token); metadata written by
+        :func:`write_table` is restored to ``attrs``.
 
     Raises
     ------
     DataFileError
-        If the file is missing, empty, binary where text is expected, not UTF-8, or not a
-        readable XLSX/Parquet file. The message names the file, never its contents.
+        If the file is missing, empty, binary where text is expected, not UTF-8, not a
+        readable XLSX/Parquet file, has repeated headers or rows with more values than the
+        header, or a sheet too large to be a table. The message names the file, never its
+        contents.
 
     Examples
     --------
     >>> import tempfile, pathlib
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     path = pathlib.Path(tmp) / "r.csv"
-    ...     _ = path.write_text("person_id;rb1;rb2\\n007;4;5\\n", encoding="utf-8")
-    ...     read_ratings(path)
-      person_id  rb1  rb2
-    0       007    4    5
+    ...     _ = path.write_text("Client ID;RB1;rb2\\n007;4;n/a\\n", encoding="utf-8")
+    ...     table = read_ratings(path, columns={"Client ID": "person_id"})
+    >>> table
+              person_id  RB1  rb2
+    sheet_row
+    2               007    4  NaN
+    >>> table.attrs["read"]["missing"]
+    {'n/a': 1}
     """
     file = Path(path)
     name = file.name
@@ -243,25 +307,181 @@ def read_ratings(path: str | os.PathLike[str], *, sheet: str | int | None = None
         raise DataFileError("no such file", name)
     if file.stat().st_size == 0:
         raise DataFileError("the file is empty", name)
+    mapping = _mapping(columns, name)
     suffix = file.suffix.lower()
+    info: dict[str, Any] = {}
     if suffix in _CSV:
-        data = _read_csv(file)
+        data = _read_csv(file, mapping)
     elif suffix in _XLSX:
-        data = _read_xlsx(file, sheet)
+        from wellbeing_framework.xlsx import read_xlsx
+
+        data, info["where"] = read_xlsx(file, sheet)
     elif suffix in _PARQUET:
         data = _read_parquet(file)
     else:
         msg = f"unknown file type {suffix or '(no suffix)'}: use .csv, .xlsx or .parquet"
         raise DataFileError(msg, name)
+    data = _rename(data, mapping, name)
+    info["renamed"] = {h: n for h, n in mapping.items() if h != n}
+    data, info["missing"] = _blank_tokens(data, MISSING_TOKENS if missing is None else missing)
+    data = _text_ids(_dates(data, dayfirst, date_format))
     side = sidecar_path(file)
     if META_KEY not in data.attrs and side.is_file():
         # a damaged sidecar loses provenance, not data
-        with contextlib.suppress(json.JSONDecodeError, UnicodeDecodeError):
+        with contextlib.suppress(json.JSONDecodeError, UnicodeDecodeError, RecursionError):
             data.attrs[META_KEY] = json.loads(side.read_text(encoding="utf-8"))
+    data.attrs[READ_KEY] = info
     return data
 
 
-def _read_csv(file: Path) -> pd.DataFrame:
+def _mapping(columns: Any, name: str) -> dict[str, str]:
+    if columns is None:
+        return {}
+    from wellbeing_framework.columns import load_columns
+
+    try:
+        return load_columns(columns)
+    except ValueError as exc:
+        raise DataFileError(str(exc), name) from None
+
+
+def _rename(data: pd.DataFrame, mapping: dict[str, str], name: str) -> pd.DataFrame:
+    absent = [h for h in mapping if h not in data.columns]
+    if absent:
+        shown = ", ".join(repr(h) for h in absent)
+        raise DataFileError(f"the column mapping names headers not in the file: {shown}", name)
+    taken = [n for h, n in mapping.items() if n in data.columns and n not in mapping and h != n]
+    if taken:
+        shown = ", ".join(repr(n) for n in taken)
+        msg = f"the column mapping gives names the file already has as headers: {shown}"
+        raise DataFileError(msg, name)
+    return data.rename(columns=mapping) if mapping else data
+
+
+def _is_id_header(header: Any) -> bool:
+    """A header naming a person or a rater: read as text, so "007" keeps its zeros."""
+    from wellbeing_framework.columns import ALIASES, normalise_header
+
+    if not isinstance(header, str):
+        return False
+    norm = normalise_header(header)
+    return any(norm == normalise_header(a) for n in TEXT_COLUMNS for a in (n, *ALIASES.get(n, ())))
+
+
+def _text_ids(data: pd.DataFrame) -> pd.DataFrame:
+    """Identifier columns as text: 7 (a number cell) and 7.0 read as "7"."""
+    for column in [c for c in data.columns if _is_id_header(c)]:
+        values = data[column]
+        if pd.api.types.is_object_dtype(values.dtype) or pd.api.types.is_numeric_dtype(
+            values.dtype
+        ):
+            data[column] = values.map(_id_text).astype(object)
+    return data
+
+
+def _id_text(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value if isinstance(value, str) else str(value)
+
+
+def _blank_tokens(
+    data: pd.DataFrame, tokens: Sequence[str]
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Cells holding a missing-answer token made missing, and how many each token blanked;
+    text columns that are then all numbers become numbers."""
+    wanted = {t.strip().casefold(): t for t in tokens}
+    counts: dict[str, int] = {}
+    data = data.copy()
+    for position, column in enumerate(data.columns):
+        values = data.iloc[:, position]
+        if not (
+            pd.api.types.is_object_dtype(values.dtype)
+            or pd.api.types.is_string_dtype(values.dtype)
+        ):
+            continue
+        text = values.map(lambda v: v.strip().casefold() if isinstance(v, str) else None)
+        hit = text.isin(list(wanted)).to_numpy(dtype=bool)
+        if hit.any():
+            for token, n in text[hit].value_counts().items():
+                counts[wanted[str(token)]] = counts.get(wanted[str(token)], 0) + int(n)
+            values = values.astype(object).where(~hit, None)
+        if not _is_id_header(column):
+            values = _numbers_if_all(values)
+        data.isetitem(position, values.array)
+    return data, counts
+
+
+def _numbers_if_all(values: pd.Series) -> pd.Series:
+    """A text column whose every value is a number, as numbers (decimal comma allowed)."""
+    present = values.dropna()
+    if not len(present):  # nothing but missing answers
+        return pd.Series(np.nan, index=values.index, dtype=float)
+    if not all(isinstance(v, str | int | float) for v in present):
+        return values
+    if any(isinstance(v, bool) for v in present):
+        return values
+    text = present.astype(str).str.strip()
+    numbers = pd.to_numeric(text, errors="coerce")
+    if numbers.isna().any():
+        numbers = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+        if numbers.isna().any() or text.str.contains(r"\.", regex=True).any():
+            return values
+    out = pd.Series(np.nan, index=values.index, dtype=float)
+    out[present.index] = numbers.to_numpy(dtype=float)
+    if (out.dropna() == out.dropna().round()).all() and not values.isna().any():
+        return out.astype(np.int64)
+    return out
+
+
+def _dates(data: pd.DataFrame, dayfirst: bool, date_format: str | None) -> pd.DataFrame:
+    """The assessment dates read by the rule, when every one reads cleanly."""
+    from wellbeing_framework.dates import parse_dates
+
+    column = "assessment_date"
+    if column not in data.columns or pd.api.types.is_datetime64_any_dtype(data[column].dtype):
+        return data
+    parsed = parse_dates(data[column], dayfirst=dayfirst, date_format=date_format)
+    if parsed.problems.any() or parsed.values.isna().all():
+        return data
+    data[column] = parsed.values
+    return data
+
+
+def _read_csv(file: Path, mapping: dict[str, str]) -> pd.DataFrame:
+    text = _csv_text(file)
+    name = file.name
+    header = text.splitlines()[0]
+    if file.suffix.lower() == ".tsv" or ("\t" in header and "," not in header):
+        sep, decimal = "\t", "."
+    elif header.count(";") > header.count(","):
+        sep, decimal = ";", ","
+    else:
+        sep, decimal = ",", "."
+    columns, rows = _csv_layout(text, sep, name)
+    as_text = {c: str for c in columns if _is_id_header(mapping.get(c, c))}
+    try:
+        data = pd.read_csv(
+            _io.StringIO(text),
+            sep=sep,
+            decimal=decimal,
+            dtype=as_text,
+            keep_default_na=False,
+            na_values=[],
+            index_col=False,
+        )
+    except (pd.errors.ParserError, ValueError) as exc:
+        first = str(exc).splitlines()[0]
+        raise DataFileError(f"cannot be read as CSV ({first})", name) from None
+    if len(data) != len(rows):  # a layout the two readers see differently: number by position
+        rows = list(range(2, len(data) + 2))
+    data.index = pd.Index(rows, name="sheet_row")
+    return data[~_empty_rows(data)]
+
+
+def _csv_text(file: Path) -> str:
     raw = file.read_bytes()
     name = file.name
     if b"\x00" in raw[:8192]:
@@ -276,44 +496,53 @@ def _read_csv(file: Path) -> pd.DataFrame:
         raise DataFileError(msg, name) from None
     if not text.strip():
         raise DataFileError("the file has no content", name)
-    header = text.splitlines()[0]
-    if file.suffix.lower() == ".tsv" or ("\t" in header and "," not in header):
-        sep, decimal = "\t", "."
-    elif header.count(";") > header.count(","):
-        sep, decimal = ";", ","
-    else:
-        sep, decimal = ",", "."
-    columns = next(csv.reader([header], delimiter=sep))
-    dtype = {c: str for c in TEXT_COLUMNS if c in columns}
-    try:
-        data = pd.read_csv(_io.StringIO(text), sep=sep, decimal=decimal, dtype=dtype)
-    except (pd.errors.ParserError, ValueError) as exc:
-        first = str(exc).splitlines()[0]
-        raise DataFileError(f"cannot be read as CSV ({first})", name) from None
-    return data
+    return text
 
 
-def _read_xlsx(file: Path, sheet: str | int | None) -> pd.DataFrame:
-    try:
-        data = pd.read_excel(
-            file,
-            sheet_name=0 if sheet is None else sheet,
-            engine="openpyxl",
-            dtype=dict.fromkeys(TEXT_COLUMNS, object),
+def _csv_layout(text: str, sep: str, name: str) -> tuple[list[str], list[int]]:
+    """The headers, and the row number (as a spreadsheet shows it) of each non-blank row.
+
+    Refuses repeated headers and rows with more values than there are headers (a comma in
+    an unquoted value, which would shift every later value one column left). Empty fields
+    after the last header (a trailing comma) are harmless.
+    """
+    records = csv.reader(_io.StringIO(text), delimiter=sep)
+    columns = [c.strip() for c in next(records)]
+    repeated = sorted({c for c in columns if columns.count(c) > 1 and c})
+    if repeated:
+        shown = ", ".join(repr(c) for c in repeated)
+        raise DataFileError(f"repeated headers: {shown}; every column needs its own", name)
+    width = len(columns)
+    rows, over = [], []
+    for number, record in enumerate(records, start=2):
+        if not record:
+            continue  # a blank line: no row
+        if len(record) > width and any(v.strip() for v in record[width:]):
+            over.append(number)
+        rows.append(number)
+    if over:
+        shown = ", ".join(map(str, over[:10])) + (" ..." if len(over) > 10 else "")
+        msg = (
+            f"{len(over)} rows have more values than there are headers ({width}): rows "
+            f"{shown}; a value holding the separator must be in quotes"
         )
-    except ImportError as exc:
-        raise DataFileError(f"reading XLSX needs openpyxl ({exc})", file.name) from None
-    except (ValueError, KeyError, OSError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise DataFileError(f"not a readable XLSX file ({first})", file.name) from None
-    except Exception as exc:  # zipfile.BadZipFile and openpyxl's own errors
-        raise DataFileError(
-            f"not a readable XLSX file ({type(exc).__name__})", file.name
-        ) from None
-    for col in TEXT_COLUMNS:
-        if col in data.columns:
-            data[col] = data[col].map(lambda v: str(v) if pd.notna(v) else None)
-    return data
+        raise DataFileError(msg, name)
+    return columns, rows
+
+
+def _empty_rows(data: pd.DataFrame) -> np.ndarray:
+    """Rows with nothing in them (",,,," as a spreadsheet saves empty rows)."""
+    empty = np.ones(len(data), dtype=bool)
+    for position in range(data.shape[1]):
+        values = data.iloc[:, position]
+        blank = np.asarray(values.isna(), dtype=bool)
+        if pd.api.types.is_object_dtype(values.dtype) or pd.api.types.is_string_dtype(
+            values.dtype
+        ):
+            spaces = values.map(lambda v: isinstance(v, str) and not v.strip())
+            blank = blank | spaces.to_numpy(dtype=bool)
+        empty &= blank
+    return empty
 
 
 def _read_parquet(file: Path) -> pd.DataFrame:
