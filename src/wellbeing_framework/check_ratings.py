@@ -7,6 +7,7 @@ import pandas as pd
 
 from wellbeing_framework.framework import Framework
 from wellbeing_framework.problems import Problems
+from wellbeing_framework.xlsx import CellFault
 
 __all__ = ["Found", "add_rating_problems", "rating_block", "rating_values"]
 
@@ -39,6 +40,8 @@ def rating_values(values: pd.Series, framework: Framework) -> tuple[np.ndarray, 
         numbers = np.array(values.to_numpy(dtype=float, na_value=np.nan))
     else:
         raw = values.astype(object)
+        # a faulty spreadsheet cell is reported by the structure checks, once
+        raw = raw.where(~raw.map(lambda v: isinstance(v, CellFault)).to_numpy(dtype=bool), None)
         is_bool = raw.map(lambda v: isinstance(v, bool | np.bool_)).to_numpy(dtype=bool)
         text = raw.map(lambda v: v.strip() if isinstance(v, str) else v)
         blank = text.map(lambda v: isinstance(v, str) and v == "").to_numpy(dtype=bool)

@@ -19,9 +19,11 @@ from wellbeing_framework.columns import load_columns, suggest_columns
 from wellbeing_framework.framework import Framework
 from wellbeing_framework.problems import Problems
 from wellbeing_framework.shapes import INDICATOR_COL
+from wellbeing_framework.xlsx import CellFault
 
 __all__ = [
     "ColumnsOption",
+    "check_cells",
     "check_columns",
     "long_indicator_codes",
     "prepare_columns",
@@ -45,6 +47,20 @@ def check_columns(
             "...; or long data with 'indicator' and 'rating' columns; see "
             "wf.suggest_columns or `wellbeing columns FILE` to map your own headers)"
         )
+
+
+def check_cells(data: pd.DataFrame, problems: Problems) -> None:
+    """Spreadsheet cells that hold no usable value (an error value, a formula without a
+    saved result, a merged cell), in any column: a problem of their row."""
+    for position, column in enumerate(data.columns):
+        values = data.iloc[:, position]
+        if not pd.api.types.is_object_dtype(values.dtype):
+            continue
+        faults = values.map(lambda v: str(v) if isinstance(v, CellFault) else None)
+        found = faults.notna().to_numpy(dtype=bool)
+        if found.any():
+            rows = np.flatnonzero(found)
+            problems.rows(rows, str(column), faults.to_numpy(dtype=object)[rows].tolist())
 
 
 def prepare_columns(

@@ -32,6 +32,7 @@ Then score your own data with `wellbeing score`. Nothing is ever sent anywhere.
 
 examples:
   wellbeing demo --out demo                      the whole job on synthetic data
+  wellbeing columns team.xlsx -o map.json        match your own headers to the framework
   wellbeing score ratings.csv -o scores.xlsx     score a file (CSV, XLSX or Parquet)
   wellbeing score ratings.csv -o scores.csv --rejected problems.csv
                                                  score the valid rows, keep the rest aside
@@ -56,6 +57,35 @@ def _add_date_options(command: argparse.ArgumentParser) -> None:
         metavar="FORMAT",
         help="read every text date by this strptime format, e.g. '%%d %%b %%Y'",
     )
+
+
+def _add_file_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--columns",
+        metavar="MAP.json",
+        help="a JSON mapping from your headers to the framework's names (write one to check "
+        "and edit with `wellbeing columns FILE -o MAP.json`)",
+    )
+    command.add_argument(
+        "--sheet", help="XLSX: the sheet to read (name or number from 0; default: found)"
+    )
+
+
+def _add_columns(sub: Any) -> None:
+    columns = sub.add_parser(
+        "columns",
+        help="match a file's own headers to the framework's names",
+        description="Show how each header of a ratings file matches the framework's names "
+        "(exact, likely or possible, and why). Exact matches are used without being asked; "
+        "with -o, write a mapping file to check, edit and pass to `score --columns`.",
+    )
+    columns.add_argument("input", help="ratings file (CSV, XLSX or Parquet)")
+    columns.add_argument("-o", "--output", help="mapping file to write (JSON)")
+    columns.add_argument("--framework", help="framework JSON file (default: the bundled one)")
+    columns.add_argument(
+        "--sheet", help="XLSX: the sheet to read (name or number from 0; default: found)"
+    )
+    columns.set_defaults(run="run_columns")
 
 
 def _add_demo(sub: Any) -> None:
@@ -95,6 +125,7 @@ def _add_score(sub: Any) -> None:
         "memory (needs the [dask] extra)",
     )
     _add_date_options(score_cmd)
+    _add_file_options(score_cmd)
     score_cmd.set_defaults(run="run_score")
 
 
@@ -115,6 +146,7 @@ def _add_report(sub: Any) -> None:
         help="disclosure control preset (default: nhs; 'none' only inside a secure setting)",
     )
     _add_date_options(report_cmd)
+    _add_file_options(report_cmd)
     report_cmd.set_defaults(run="run_report")
 
 
@@ -145,7 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for add in (_add_demo, _add_score, _add_report, _add_framework):
+    for add in (_add_demo, _add_columns, _add_score, _add_report, _add_framework):
         add(sub)
     return parser
 

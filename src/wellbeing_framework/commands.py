@@ -32,6 +32,7 @@ from wellbeing_framework.io import (
     write_table,
 )
 from wellbeing_framework.scoring import ScoringRules, score, score_one
+from wellbeing_framework.tables import READ_KEY
 from wellbeing_framework.validation import validate
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USAGE",
     "framework_tour",
+    "run_columns",
     "run_demo",
     "run_framework",
     "run_report",
@@ -256,6 +258,49 @@ def _date_rule(args: argparse.Namespace) -> dict[str, Any]:
     return {"dayfirst": not args.month_first, "date_format": args.date_format}
 
 
+def _read(args: argparse.Namespace) -> pd.DataFrame:
+    """Read the input file as the options say, and tell what was done to it."""
+    sheet = args.sheet
+    data = read_ratings(
+        args.input,
+        columns=getattr(args, "columns", None),
+        sheet=int(sheet) if sheet is not None and sheet.isdigit() else sheet,
+        **_date_rule(args),
+    )
+    info = data.attrs.get(READ_KEY, {})
+    if "where" in info:
+        print(f"read {info['where']}")
+    for header, name in info.get("renamed", {}).items():
+        print(f"column {header!r} read as {name} (as mapped)")
+    for token, count in info.get("missing", {}).items():
+        shown = "empty cells" if token == "" else f"cells holding {token!r}"
+        print(f"{count} {shown} read as missing answers")
+    return data
+
+
+def _say_notes(report: Any) -> None:
+    for note in report.notes:
+        print(f"note: {note}")
+
+
+def run_columns(args: argparse.Namespace) -> int:
+    from wellbeing_framework.columns import suggest_columns
+
+    fw = _framework(args)
+    data = _read(argparse.Namespace(**{**vars(args), "month_first": False, "date_format": None}))
+    found = suggest_columns(data, fw)
+    print(f"{len(data.columns)} headers in {Path(args.input).name}:")
+    print(found)
+    if found.conflicts:
+        print(f"more than one header matches {', '.join(found.conflicts)}: map one of them")
+    if args.output is not None:
+        out = found.to_json(args.output)
+        print(
+            f"wrote {out}: check it, edit it, then: wellbeing score {args.input} --columns {out}"
+        )
+    return EXIT_OK
+
+
 def run_score(args: argparse.Namespace) -> int:
     fw = _framework(args)
     rules = load_rules(args.rules) if args.rules else None
@@ -263,8 +308,9 @@ def run_score(args: argparse.Namespace) -> int:
         rules.resolve(fw)
     if args.engine == "dask":
         return _score_with_dask(args, fw, rules)
-    data = read_ratings(args.input, **_date_rule(args))
+    data = _read(args)
     report = validate(data, fw, **_date_rule(args))
+    _say_notes(report)
     if not report.ok and args.rejected is None:
         say(f"{args.input}: invalid data; nothing written.")
         say(report.summary(sheet_rows=True))
@@ -288,7 +334,10 @@ def run_score(args: argparse.Namespace) -> int:
     if len(scores):
         print(f"wrote {args.output}")
     if args.rejected is not None and report.n_rejected:
-        print(f"wrote {args.rejected} (the rejected rows with their problems)")
+        print(
+            f"wrote {args.rejected} (the rejected rows with their problems; it holds "
+            "identifiers and free text from your data: keep it as safe as the input)"
+        )
     return EXIT_OK
 
 
@@ -296,8 +345,9 @@ def run_report(args: argparse.Namespace) -> int:
     from wellbeing_framework.report import write_report
 
     fw = _framework(args)
-    data = read_ratings(args.input, **_date_rule(args))
+    data = _read(args)
     report = validate(data, fw, **_date_rule(args))
+    _say_notes(report)
     if not report.ok:
         say(f"{args.input}: invalid data; no report written.")
         say(report.summary(sheet_rows=True))

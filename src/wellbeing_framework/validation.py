@@ -23,6 +23,7 @@ from wellbeing_framework.check_ids import check_ids
 from wellbeing_framework.check_ratings import add_rating_problems, rating_block, rating_values
 from wellbeing_framework.check_structure import (
     ColumnsOption,
+    check_cells,
     check_columns,
     long_indicator_codes,
     prepare_columns,
@@ -388,6 +389,7 @@ def _check_wide(
     keys = rating_keys(framework)
     n = len(data)
     check_columns(data, framework, keys, problems)
+    check_cells(data, problems)
     ratings = rating_block(data, keys, framework, problems)
     parsed_date = check_ids(data, problems, person=person, date=date, rule=dates)
     if duplicates:
@@ -447,6 +449,7 @@ def _check_long(
 ) -> Checked:
     keys = rating_keys(framework)
     n = len(data)
+    check_cells(data, problems)
     codes = long_indicator_codes(data[INDICATOR_COL], keys, problems)
     values, found = rating_values(data[RATING_COL], framework)
     add_rating_problems(problems, found, RATING_COL)

@@ -1,0 +1,292 @@
+"""A team's own spreadsheet goes in as it is, through the Python API and the command line.
+
+Every file here is made as a practitioner would make it: a cover sheet, title rows, their own
+headers (``Client ID``, ``Date``, ``RB1``, ``Quality of Life``), UK dates typed as text,
+``n/a`` for a question not asked, one 7 on a 1-5 scale, and the faults a sheet collects
+(``TRUE`` typed as a rating, ``#DIV/0!``, a formula never calculated, merged cells, a stray
+cell far away). On every one: rows in = rows scored + rows rejected, no traceback, and no
+identifier in any message.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import Workbook
+
+import wellbeing_framework as wf
+from wellbeing_framework.cli import main
+
+FW = wf.load_framework()
+# The headers a team typed: codes in capitals, centre items by their titles.
+HEADERS = [
+    "Client ID",
+    "Date",
+    "Rated by",
+    *[k.upper() for k in FW.indicator_keys],
+    "Quality of Life",
+    "Self Worth",
+    "Notes",
+]
+SECRET = "H&C 9434765919"  # an identifier that must never appear in a message
+
+
+def _rows(n: int = 8) -> list[list[object]]:
+    """n assessments as typed: UK dates as text, ratings 1-5, 'n/a' here and there."""
+    rng = np.random.default_rng(3)
+    rows = []
+    for i in range(n):
+        ratings: list[object] = [int(v) for v in rng.integers(2, 6, len(FW.indicator_keys))]
+        ratings[2] = "n/a" if i % 3 == 0 else ratings[2]
+        person = SECRET if i == 0 else f"C{100 + i}"
+        rows.append([person, f"{i + 3:02d}/04/2025", "self", *ratings, 3, 4, "spoke to daughter"])
+    return rows
+
+
+def _workbook(path: Path, rows: list[list[object]]) -> Path:
+    """A cover sheet, then the data under two title rows (header on row 3)."""
+    book = Workbook()
+    cover = book.active
+    cover.title = "Cover"
+    cover["A1"] = "North team: wellbeing assessments 2025"
+    cover["A2"] = "Prepared for the team meeting; do not circulate"
+    data = book.create_sheet("Assessments")
+    data["A1"] = "Assessments, April 2025"
+    data.append([])
+    data.append(HEADERS)
+    for row in rows:
+        data.append(row)
+    book.save(path)
+    return path
+
+
+@pytest.fixture
+def team_xlsx(tmp_path: Path) -> Path:
+    rows = _rows()
+    rows[4][3 + FW.indicator_keys.index("pm1")] = 7  # a 7 on a 1-5 scale, sheet row 8
+    return _workbook(tmp_path / "team.xlsx", rows)
+
+
+def _no_secret(*texts: str) -> None:
+    for text in texts:
+        assert SECRET not in text
+        assert "spoke to daughter" not in text
+
+
+class TestTeamWorkbook:
+    def test_read_finds_the_data_sheet_and_header(self, team_xlsx: Path) -> None:
+        data = wf.read_ratings(team_xlsx)
+        assert data.attrs["read"]["where"] == "sheet 'Assessments', header on row 3"
+        assert list(data.index[:2]) == [4, 5]  # the rows as Excel shows them
+        assert data.index.name == "sheet_row"
+        assert data.attrs["read"]["missing"] == {"n/a": 3}
+        assert data["Client ID"].iloc[0] == SECRET
+
+    def test_validate_reads_own_headers_and_names_the_sheet_row(self, team_xlsx: Path) -> None:
+        data = wf.read_ratings(team_xlsx)
+        report = wf.validate(data, FW)
+        assert report.n_rows == report.n_valid + report.n_rejected == 8
+        assert report.n_rejected == 1
+        error = report.errors.iloc[0]
+        assert (error["row"], error["sheet_row"], error["column"]) == (4, 8, "pm1")
+        notes = "\n".join(report.notes)
+        for header, name in [
+            ("Client ID", "person_id"),
+            ("Date", "assessment_date"),
+            ("RB1", "rb1"),
+            ("Quality of Life", "qol"),
+            ("Rated by", "rater"),
+        ]:
+            assert f"column {header!r} read as {name}" in notes
+        assert report.valid["assessment_date"].iloc[0] == pd.Timestamp("2025-04-03")  # UK
+        _no_secret(report.summary(), notes, report.errors.to_string())
+
+    def test_cli_scores_it_with_the_rejected_row_aside(
+        self, team_xlsx: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        out, rejected = tmp_path / "scores.csv", tmp_path / "rejected.csv"
+        code = main(["score", str(team_xlsx), "-o", str(out), "--rejected", str(rejected)])
+        captured = capsys.readouterr()
+        assert code == 0
+        assert "rows in: 8 = scored 7 + rejected 1" in captured.out
+        assert "3 cells holding 'n/a' read as missing answers" in captured.out
+        assert "note: column 'Quality of Life' read as qol" in captured.out
+        assert "keep it as safe as the input" in captured.out
+        back = pd.read_csv(rejected, encoding="utf-8-sig")
+        assert back["problems"].iloc[0].startswith("pm1: out of range")
+        _no_secret(captured.out, captured.err)
+
+    def test_cli_reports_sheet_rows_without_rejected(
+        self, team_xlsx: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        out = tmp_path / "scores.csv"
+        assert main(["score", str(team_xlsx), "-o", str(out)]) == 1
+        err = capsys.readouterr().err
+        assert "sheet row 8, column pm1: out of range" in err
+        assert not out.exists()
+        _no_secret(err)
+
+
+class TestFaultyCells:
+    @pytest.fixture
+    def faulty(self, tmp_path: Path) -> Path:
+        rows = _rows(6)
+        rows[0][3] = True  # TRUE typed as rb1
+        rows[1][4] = "#DIV/0!"  # an error value in rb2
+        rows[2][5] = "=B2+1"  # a formula never calculated, in rb3
+        path = _workbook(tmp_path / "faulty.xlsx", rows)
+        from openpyxl import load_workbook
+
+        book = load_workbook(path)
+        book["Assessments"].merge_cells("G8:G9")  # rb4 of sheet rows 8 and 9
+        book.save(path)
+        return path
+
+    def test_each_fault_is_a_problem_of_its_row_and_column(self, faulty: Path) -> None:
+        report = wf.validate(wf.read_ratings(faulty), FW)
+        found = {
+            (int(r), c): p
+            for r, c, p in report.errors[["sheet_row", "column", "problem"]].itertuples(
+                index=False
+            )
+        }
+        assert found[(4, "rb1")].startswith("a boolean, not a rating")
+        assert found[(5, "rb2")].startswith("an Excel error value")
+        assert found[(6, "rb3")].startswith("a formula without a saved result")
+        assert found[(8, "rb4")].startswith("a merged cell")
+        assert found[(9, "rb4")].startswith("a merged cell")
+        assert report.n_rows == report.n_valid + report.n_rejected == 6
+        assert report.n_rejected == 5
+
+    def test_a_far_stray_cell_is_refused(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        path = _workbook(tmp_path / "stray.xlsx", _rows(3))
+        from openpyxl import load_workbook
+
+        book = load_workbook(path)
+        book["Assessments"]["XFD1048576"] = 1
+        book.save(path)
+        with pytest.raises(wf.DataFileError, match="larger than the limit"):
+            wf.read_ratings(path)
+        assert main(["score", str(path), "-o", str(tmp_path / "s.csv")]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1
+        assert "Traceback" not in err
+
+    def test_sheet_chosen_by_name_or_number(self, team_xlsx: Path) -> None:
+        assert len(wf.read_ratings(team_xlsx, sheet="Assessments")) == 8
+        assert len(wf.read_ratings(team_xlsx, sheet=1)) == 8
+        with pytest.raises(wf.DataFileError, match="no sheet named 'Data'"):
+            wf.read_ratings(team_xlsx, sheet="Data")
+
+
+def _csv(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+HEAD = "person_id,assessment_date," + ",".join(FW.indicator_keys)
+
+
+def _line(person: str, day: int, value: str = "3") -> str:
+    return f"{person},{day:02d}/03/2025," + ",".join([value] * len(FW.indicator_keys))
+
+
+class TestCsvStructure:
+    def test_trailing_comma_on_every_row_shifts_nothing(self, tmp_path: Path) -> None:
+        path = _csv(
+            tmp_path / "t.csv", [HEAD + ",", *[_line(f"p{i}", i + 1) + "," for i in range(3)]]
+        )
+        data = wf.read_ratings(path)
+        assert list(data["person_id"]) == ["p0", "p1", "p2"]
+        assert wf.validate(data, FW).ok
+
+    def test_a_row_with_more_values_is_refused_with_its_row(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        lines = [HEAD, _line("p1", 1), _line("Smith, John", 2), _line("p3", 3)]
+        path = _csv(tmp_path / "shifted.csv", lines)
+        with pytest.raises(wf.DataFileError, match=r"1 rows have more values .* rows 3;"):
+            wf.read_ratings(path)
+        assert main(["score", str(path), "-o", str(tmp_path / "s.csv")]) == 2
+        err = capsys.readouterr().err
+        assert "Smith" not in err
+        assert "Traceback" not in err
+
+    def test_repeated_headers_are_refused(self, tmp_path: Path) -> None:
+        path = _csv(tmp_path / "twice.csv", [HEAD + ",rb1", _line("p1", 1) + ",4"])
+        with pytest.raises(wf.DataFileError, match="repeated headers: 'rb1'"):
+            wf.read_ratings(path)
+
+    def test_blank_lines_keep_the_sheet_row_numbers(self, tmp_path: Path) -> None:
+        lines = [HEAD, _line("p1", 1), "", _line("p2", 2), ",,,", _line("p3", 3, "9")]
+        data = wf.read_ratings(_csv(tmp_path / "gaps.csv", lines))
+        assert list(data.index) == [2, 4, 6]
+        report = wf.validate(data, FW)
+        assert set(report.errors["sheet_row"]) == {6}
+
+
+class TestMissingTokens:
+    def test_tokens_counted_and_other_text_a_problem(self, tmp_path: Path) -> None:
+        values = ["n/a", "N/A ", "not asked", "", "sometimes", "4"]
+        lines = [HEAD] + [
+            _line(f"p{i}", i + 1).replace(",3,", f",{v},", 1) for i, v in enumerate(values)
+        ]
+        data = wf.read_ratings(_csv(tmp_path / "tokens.csv", lines))
+        assert data.attrs["read"]["missing"] == {"n/a": 2, "not asked": 1, "": 1}
+        report = wf.validate(data, FW)
+        assert list(report.errors["sheet_row"]) == [6]
+        assert report.errors["problem"].iloc[0].startswith("not a number")
+
+    def test_own_tokens(self, tmp_path: Path) -> None:
+        lines = [HEAD, _line("p1", 1).replace(",3,", ",skipped,", 1)]
+        data = wf.read_ratings(_csv(tmp_path / "own.csv", lines), missing=("skipped",))
+        assert data.attrs["read"]["missing"] == {"skipped": 1}
+        assert wf.validate(data, FW).ok
+
+
+class TestColumnMapping:
+    def test_columns_command_writes_a_mapping_to_edit(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        path = _csv(
+            tmp_path / "own.csv",
+            [
+                "Client ID,Date of assessment,rb1_score," + ",".join(FW.indicator_keys[1:]),
+                "c1,01/03/2025," + ",".join(["3"] * len(FW.indicator_keys)),
+            ],
+        )
+        mapping = tmp_path / "map.json"
+        assert main(["columns", str(path), "-o", str(mapping)]) == 0
+        out = capsys.readouterr().out
+        assert "'rb1_score' -> rb1  [likely] the key 'rb1' with 'score' added" in out
+        written = json.loads(mapping.read_text(encoding="utf-8"))
+        assert written["Client ID"] == "person_id"
+        assert written["rb1_score"] == "rb1"
+        # without the mapping rb1 would be missing: a problem that says what to do
+        scores = tmp_path / "scores.csv"
+        assert main(["score", str(path), "-o", str(scores)]) == 1
+        assert "columns={'rb1_score': 'rb1'}" in capsys.readouterr().err
+        assert main(["score", str(path), "-o", str(scores), "--columns", str(mapping)]) == 0
+        assert pd.read_csv(scores, encoding="utf-8-sig")["rb"].iloc[0] == 50.0
+
+    def test_mapping_naming_an_absent_header_is_refused(self, tmp_path: Path) -> None:
+        path = _csv(tmp_path / "r.csv", [HEAD, _line("p1", 1)])
+        with pytest.raises(wf.DataFileError, match="headers not in the file: 'Client'"):
+            wf.read_ratings(path, columns={"Client": "person_id"})
+
+    def test_suggestions_by_text_and_title(self) -> None:
+        found = wf.suggest_columns(
+            [FW.indicators[0].text, "Quality of life", "Selfworth", "Assessor"], FW
+        )
+        assert found.applied == {
+            FW.indicators[0].text: "rb1",
+            "Quality of life": "qol",
+            "Selfworth": "self_worth",
+        }
+        assert found.unmatched == ("Assessor",)
