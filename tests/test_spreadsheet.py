@@ -290,3 +290,87 @@ class TestColumnMapping:
             "Selfworth": "self_worth",
         }
         assert found.unmatched == ("Assessor",)
+
+
+class TestOutputValues:
+    def test_scores_rounded_in_csv_and_xlsx_full_in_parquet(self, tmp_path: Path) -> None:
+        """A score that floats to 44.99999999999999 is written 45.0 where people read it."""
+        table = pd.DataFrame(
+            {"person_id": ["p1"], "index": [44.99999999999999], "n_answered": [18]}
+        )
+        wf.write_table(table, tmp_path / "s.csv")
+        text = (tmp_path / "s.csv").read_text(encoding="utf-8-sig")
+        assert '"45.0"' in text
+        assert "44.99" not in text
+        wf.write_table(table, tmp_path / "s.xlsx")
+        assert wf.read_ratings(tmp_path / "s.xlsx")["index"].iloc[0] == 45.0
+        wf.write_table(table, tmp_path / "s.parquet")
+        assert wf.read_ratings(tmp_path / "s.parquet")["index"].iloc[0] == 44.99999999999999
+        wf.write_table(table, tmp_path / "full.csv", decimals=None)
+        assert "44.99999999999999" in (tmp_path / "full.csv").read_text(encoding="utf-8-sig")
+
+
+class TestOutputsNeverDestroyInputs:
+    @pytest.fixture
+    def ratings(self, tmp_path: Path) -> Path:
+        return _csv(tmp_path / "ratings.csv", [HEAD, _line("p1", 1), _line("p2", 2, "9")])
+
+    @pytest.mark.parametrize(
+        ("extra", "expected"),
+        [
+            (["-o", "{input}"], "-o is the input file"),
+            (["-o", "{dir}/s.csv", "--rejected", "{input}"], "--rejected is the input file"),
+            (["-o", "{dir}/s.csv", "--rejected", "{dir}/s.csv"], "name the same file"),
+        ],
+    )
+    def test_refused_with_exit_2_and_input_intact(
+        self,
+        ratings: Path,
+        extra: list[str],
+        expected: str,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        before = ratings.read_bytes()
+        args = [a.format(input=ratings, dir=ratings.parent) for a in extra]
+        assert main(["score", str(ratings), *args]) == 2
+        err = capsys.readouterr().err
+        assert expected in err
+        assert ratings.read_bytes() == before
+
+    def test_overwrite_replaces_the_input_on_request(self, ratings: Path) -> None:
+        args = [
+            "score",
+            str(ratings),
+            "-o",
+            str(ratings),
+            "--rejected",
+            str(ratings.parent / "r.csv"),
+        ]
+        assert main([*args, "--overwrite"]) == 0
+        assert "index" in pd.read_csv(ratings, encoding="utf-8-sig").columns
+
+    def test_an_interrupted_write_leaves_the_old_file(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        out = tmp_path / "scores.csv"
+        out.write_text("old, complete\n", encoding="utf-8")
+
+        def broken(self: pd.DataFrame, path: Path, **kwargs: object) -> None:
+            Path(path).write_text("half a fi", encoding="utf-8")
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(pd.DataFrame, "to_csv", broken)
+        with pytest.raises(KeyboardInterrupt):
+            wf.write_table(pd.DataFrame({"a": [1.0]}), out)
+        assert out.read_text(encoding="utf-8") == "old, complete\n"
+        assert [p.name for p in tmp_path.iterdir()] == ["scores.csv"]
+
+    def test_every_row_rejected_leaves_no_scores_file(self, tmp_path: Path) -> None:
+        path = _csv(tmp_path / "bad.csv", [HEAD, _line("p1", 1, "9")])
+        out = tmp_path / "scores.csv"
+        out.write_text("an old run's scores\n", encoding="utf-8")
+        rejected = tmp_path / "rejected.csv"
+        assert main(["score", str(path), "-o", str(out), "--rejected", str(rejected)]) == 0
+        assert not out.exists()
+        back = pd.read_csv(rejected, encoding="utf-8-sig")
+        assert back["sheet_row"].tolist() == [2]

@@ -124,6 +124,12 @@ def _add_score(sub: Any) -> None:
         help="dask: INPUT and OUTPUT are partitioned Parquet folders, processed in bounded "
         "memory (needs the [dask] extra)",
     )
+    score_cmd.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="allow -o or --rejected to replace the input file, or the Dask engine's output "
+        "folder to replace the part files it holds",
+    )
     _add_date_options(score_cmd)
     _add_file_options(score_cmd)
     score_cmd.set_defaults(run="run_score")

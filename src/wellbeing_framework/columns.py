@@ -34,6 +34,7 @@ from typing import Any, Literal
 import pandas as pd
 from attrs import frozen
 
+from wellbeing_framework.atomic import write_text
 from wellbeing_framework.framework import Framework
 
 __all__ = [
@@ -166,8 +167,7 @@ class ColumnSuggestions:
         """Write :attr:`mapping` as a JSON mapping file (see the module notes)."""
         out = Path(path)
         text = json.dumps(self.mapping, indent=2, ensure_ascii=False) + "\n"
-        out.write_text(text, encoding="utf-8")
-        return out
+        return write_text(out, text)
 
     def __str__(self) -> str:
         lines = []

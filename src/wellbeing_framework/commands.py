@@ -31,6 +31,7 @@ from wellbeing_framework.io import (
     read_ratings,
     write_table,
 )
+from wellbeing_framework.problems import SHEET_ROW
 from wellbeing_framework.scoring import ScoringRules, score, score_one
 from wellbeing_framework.tables import READ_KEY
 from wellbeing_framework.validation import validate
@@ -245,12 +246,32 @@ def _score_with_dask(args: argparse.Namespace, fw: Framework, rules: ScoringRule
 
     scores = score_valid_dask(report.valid, fw, resolved, **_date_rule(args))
     metadata = {"wellbeing_framework": json.dumps(provenance(fw, resolved))}
-    scores.to_parquet(args.output, write_index=False, custom_metadata=metadata)
+    _write_dataset(scores, Path(args.output), metadata)
     if args.rejected is not None and report.n_rejected:
         write_table(report.rejected, args.rejected)
     print(f"rows in: {report.n_rows} = scored {report.n_valid} + rejected {report.n_rejected}")
     print(f"wrote {args.output} (partitioned Parquet)")
     return EXIT_OK
+
+
+def _write_dataset(scores: Any, target: Path, metadata: dict[str, str]) -> None:
+    """Write partitioned Parquet whole or not at all: into a temporary folder beside the
+    target, renamed into place when every part is written."""
+    import shutil
+    import tempfile
+
+    parent = target.parent if str(target.parent) else Path()
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=parent))
+    try:
+        scores.to_parquet(str(staging), write_index=False, custom_metadata=metadata)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if target.is_dir():
+        shutil.rmtree(target)  # empty, or its old parts under --overwrite
+    elif target.exists():
+        target.unlink()
+    staging.rename(target)
 
 
 def _date_rule(args: argparse.Namespace) -> dict[str, Any]:
@@ -301,11 +322,53 @@ def run_columns(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _same_file(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and Path(a).resolve() == Path(b).resolve()
+
+
+def _dataset_part(path: Path) -> bool:
+    """A file a partitioned Parquet dataset is made of."""
+    return path.is_file() and (
+        path.suffix == ".parquet" or path.name in ("_metadata", "_common_metadata")
+    )
+
+
+def _unsafe_outputs(args: argparse.Namespace) -> str | None:
+    """Why the outputs asked for would destroy an input or each other, if they would."""
+    if _same_file(args.output, args.rejected):
+        return "-o and --rejected name the same file: give each its own"
+    out = Path(args.output)
+    if args.engine == "dask" and out.is_dir():
+        others = [p for p in out.iterdir() if not _dataset_part(p)]
+        if others:
+            return (
+                f"the output folder {out.name} holds files that are not Parquet parts: "
+                "choose an empty folder"
+            )
+    if not args.overwrite:
+        for flag, path in (("-o", args.output), ("--rejected", args.rejected)):
+            if _same_file(args.input, path):
+                return (
+                    f"{flag} is the input file: choose another name (or --overwrite to "
+                    "replace the input)"
+                )
+        if args.engine == "dask" and out.is_dir() and any(out.iterdir()):
+            return (
+                f"the output folder {out.name} already holds Parquet part files: choose an "
+                "empty folder (or --overwrite to replace them)"
+            )
+    return None
+
+
 def run_score(args: argparse.Namespace) -> int:
     fw = _framework(args)
     rules = load_rules(args.rules) if args.rules else None
     if rules is not None:
         rules.resolve(fw)
+    refusal = _unsafe_outputs(args)
+    if refusal is not None:
+        say(f"error: {refusal}")
+        return EXIT_USAGE
     if args.engine == "dask":
         return _score_with_dask(args, fw, rules)
     data = _read(args)
@@ -326,13 +389,17 @@ def run_score(args: argparse.Namespace) -> int:
         scores = score(scored, fw, rules)
     else:
         scores = pd.DataFrame()
+    numbered = data.index.name == SHEET_ROW  # keep the rows' numbers in the sheet
     if len(scores):
-        write_table(scores, args.output)
+        write_table(scores, args.output, index=numbered)
     if args.rejected is not None and report.n_rejected:
-        write_table(report.rejected, args.rejected)
+        write_table(report.rejected, args.rejected, index=numbered)
     print(f"rows in: {report.n_rows} = scored {report.n_valid} + rejected {report.n_rejected}")
     if len(scores):
         print(f"wrote {args.output}")
+    elif Path(args.output).is_file():  # an old scores file must not pass for this run's
+        Path(args.output).unlink()
+        print(f"no row could be scored: removed the old {args.output}")
     if args.rejected is not None and report.n_rejected:
         print(
             f"wrote {args.rejected} (the rejected rows with their problems; it holds "

@@ -15,6 +15,7 @@ from typing import Any
 
 import cattrs
 
+from wellbeing_framework.atomic import write_text
 from wellbeing_framework.converter import converter
 from wellbeing_framework.exceptions import FrameworkDefinitionError, ScoringError
 from wellbeing_framework.framework import Framework
@@ -189,7 +190,7 @@ def dump_framework(framework: Framework, path: str | os.PathLike[str]) -> Path:
     True
     """
     out = Path(path)
-    out.write_text(framework_json(framework), encoding="utf-8")
+    write_text(out, framework_json(framework))
     return out
 
 
@@ -285,5 +286,5 @@ def dump_rules(rules: ScoringRules, path: str | os.PathLike[str]) -> Path:
     """
     out = Path(path)
     text = json.dumps(converter.unstructure(rules), indent=2, ensure_ascii=False) + "\n"
-    out.write_text(text, encoding="utf-8")
+    write_text(out, text)
     return out

@@ -25,6 +25,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from wellbeing_framework._version import __version__
+from wellbeing_framework.atomic import write_text
 from wellbeing_framework.cohort import (
     ChangeResult,
     DisclosurePolicy,
@@ -627,5 +628,5 @@ def write_report(
     '.html'
     """
     out = Path(path)
-    out.write_text(cohort_report(ratings, framework, **options), encoding="utf-8")
+    write_text(out, cohort_report(ratings, framework, **options))
     return out

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from wellbeing_framework.atomic import replacing, write_text
 from wellbeing_framework.exceptions import DataFileError
 
 __all__ = [
@@ -99,6 +100,7 @@ def write_table(
     *,
     metadata: dict[str, Any] | None = None,
     index: bool = False,
+    decimals: int | None = 2,
 ) -> Path:
     """Write a table to CSV, XLSX or Parquet (by file suffix), safe for spreadsheets.
 
@@ -113,6 +115,10 @@ def write_table(
         ``data.attrs`` (framework key and version, and the rules).
     index
         Also write the index.
+    decimals
+        CSV and XLSX only: decimal places of every fractional number (scores to 2 places by
+        default, so ``44.99999999999999`` is written ``45.0``); ``None`` writes them in
+        full. Parquet always keeps full precision.
 
     Returns
     -------
@@ -142,12 +148,22 @@ def write_table(
     suffix = out.suffix.lower()
     meta = metadata if metadata is not None else data.attrs.get(META_KEY)
     if suffix in _PARQUET:
-        _write_parquet(data, out, meta, index=index)
+        with replacing(out) as part:
+            _write_parquet(data, part, meta, index=index)
         return out
     if suffix not in _CSV | _XLSX:
         msg = f"cannot write {suffix or 'a file without suffix'}: use .csv, .xlsx or .parquet"
         raise DataFileError(msg, out.name)
-    safe = _safe_frame(data)
+    safe = _safe_frame(data if decimals is None else _rounded(data, decimals))
+    with replacing(out) as part:
+        _write_text_table(safe, part, suffix, index=index)
+    side = sidecar_path(out)
+    if meta is not None:
+        write_text(side, json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+    return out
+
+
+def _write_text_table(safe: pd.DataFrame, out: Path, suffix: str, *, index: bool) -> None:
     if suffix in _CSV:
         safe.to_csv(
             out,
@@ -159,9 +175,15 @@ def write_table(
         )
     else:
         _write_xlsx(safe, out, index=index)
-    side = sidecar_path(out)
-    if meta is not None:
-        side.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _rounded(data: pd.DataFrame, decimals: int) -> pd.DataFrame:
+    """Every float column rounded for reading (a copy)."""
+    out = data.copy()
+    for position in range(out.shape[1]):
+        values = out.iloc[:, position]
+        if pd.api.types.is_float_dtype(values.dtype):
+            out.isetitem(position, values.round(decimals).array)
     return out
 
 
