@@ -374,3 +374,41 @@ class TestOutputsNeverDestroyInputs:
         assert not out.exists()
         back = pd.read_csv(rejected, encoding="utf-8-sig")
         assert back["sheet_row"].tolist() == [2]
+
+
+class TestNameCollisions:
+    @pytest.mark.parametrize(
+        "name", ["index", "n_answered", "rb", "sw_band", "flag_x", "problems"]
+    )
+    def test_input_named_like_an_output_is_refused(self, name: str) -> None:
+        data = pd.DataFrame({"person_id": ["p1"], **{k: [3] for k in FW.indicator_keys}})
+        data[name] = 1
+        report = wf.validate(data, FW)
+        assert report.n_rejected == 1
+        problem = report.errors["problem"].iloc[0]
+        assert problem.startswith(f"column {name!r} has the name of a column the library")
+        renamed = wf.validate(data, FW, columns={name: f"{name}_in"})
+        assert renamed.ok
+
+    @pytest.mark.parametrize(
+        ("where", "value", "expected"),
+        [
+            ("key", "rb_band", "the name of the band column of 'rb'"),
+            ("key", "flag_x", "kept for flag columns"),
+            ("key", "sheet_row", "reserved"),
+            ("weight", float("nan"), "weight must be a finite number"),
+            ("weight", float("inf"), "weight must be a finite number"),
+            ("weight", -1, "must be greater than 0"),
+        ],
+    )
+    def test_framework_with_colliding_keys_or_bad_weights_is_refused(
+        self, where: str, value: object, expected: str
+    ) -> None:
+        from wellbeing_framework.io import framework_to_dict
+
+        document = framework_to_dict(FW)
+        document["domains"][0]["indicators"][1][where] = value
+        with pytest.raises(wf.FrameworkDefinitionError) as info:
+            wf.framework_from_dict(document)
+        assert expected in str(info.value)
+        assert f"$.domains[0].indicators[1].{where}" in str(info.value)

@@ -108,8 +108,35 @@ def prepare_columns(
             del renames[header]
     for header, name in renames.items():
         problems.note(f"column {header!r} read as {name} ({how[header]})")
+    _output_names(kept, framework, problems)
     _unused_rated(found, renames, kept, framework, problems)
     return data.rename(columns=renames) if renames else data
+
+
+#: Columns the library adds to a table (scores, continuum, rejected rows).
+_ADDED = (
+    "index",
+    "index_band",
+    "n_answered",
+    "problems",
+    "approach",
+    "continuum_position",
+    "reasons",
+)
+
+
+def _output_names(kept: list[str], fw: Framework, problems: Problems) -> None:
+    """Input columns named like a column the library writes: they would be overwritten or
+    appear twice in the scores, so they are refused, with how to keep them."""
+    scored = [d.key for d in fw.domains] + [c.key for c in fw.centre]
+    added = {*_ADDED, *(d.key for d in fw.domains), *(f"{k}_band" for k in scored)}
+    for header in kept:
+        if header in added or header.startswith("flag_"):
+            problems.table(
+                f"column {header!r} has the name of a column the library writes; rename it "
+                f"(columns={{{header!r}: {header + '_in'!r}}}) or remove it",
+                column=header,
+            )
 
 
 def _unused_rated(

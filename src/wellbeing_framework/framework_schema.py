@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import resources
@@ -36,9 +37,12 @@ RESERVED_COLUMNS = frozenset(
         "rating",
         "reasons",
         "row",
+        "sheet_row",
         "wave",
     }
 )
+#: The largest indicator weight: larger is a typo, and its sums would overflow.
+MAX_WEIGHT = 1_000_000
 
 _JSON_TYPE = {
     dict: "object",
@@ -201,6 +205,8 @@ def _semantic_problems(document: Mapping[str, Any]) -> list[str]:
         for path, key in columns
         if key in RESERVED_COLUMNS
     )
+    problems.extend(_generated_names(document, columns))
+    problems.extend(_weights(document))
 
     for section in ("values", "characteristics", "outcomes", "expectations"):
         keyed = [(f"{p}.key", item.get("key")) for p, item in _items(document, section)]
@@ -212,6 +218,37 @@ def _semantic_problems(document: Mapping[str, Any]) -> list[str]:
         ]
         problems.extend(_duplicates(keyed, "approach"))
     return problems
+
+
+def _generated_names(document: Mapping[str, Any], columns: list[tuple[str, Any]]) -> Iterator[str]:
+    """Keys that would be the name of a column scoring writes: a band or a flag column."""
+    scored = [d.get("key") for _, d in _items(document, "domains")]
+    scored += [c.get("key") for _, c in _items(document, "centre")]
+    bands = {f"{k}_band": k for k in [*scored, "index"] if isinstance(k, str)}
+    for path, key in columns:
+        if not isinstance(key, str):
+            continue
+        if key in bands:
+            yield f"key {key!r} is the name of the band column of {bands[key]!r} @ {path}"
+        elif key.startswith("flag_"):
+            yield f"key {key!r}: names starting 'flag_' are kept for flag columns @ {path}"
+
+
+def _weights(document: Mapping[str, Any]) -> Iterator[str]:
+    """Indicator weights that are not finite numbers up to ``MAX_WEIGHT``."""
+    for path, domain in _items(document, "domains"):
+        indicators = domain.get("indicators")
+        if not isinstance(indicators, list):
+            continue
+        for n, item in enumerate(indicators):
+            weight = item.get("weight") if isinstance(item, Mapping) else None
+            if not isinstance(weight, int | float) or isinstance(weight, bool):
+                continue
+            if not math.isfinite(weight) or weight > MAX_WEIGHT:
+                yield (
+                    f"weight must be a finite number no larger than {MAX_WEIGHT:,}, got "
+                    f"{weight} @ {path}.indicators[{n}].weight"
+                )
 
 
 def _is_int(value: object) -> bool:
