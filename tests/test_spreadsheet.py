@@ -412,3 +412,83 @@ class TestNameCollisions:
             wf.framework_from_dict(document)
         assert expected in str(info.value)
         assert f"$.domains[0].indicators[1].{where}" in str(info.value)
+
+
+class TestNoTracebacks:
+    def test_control_characters_written_to_xlsx(self, tmp_path: Path) -> None:
+        table = pd.DataFrame({"note": ["bell\x07 and\x1bescape"], "n": [1]})
+        wf.write_table(table, tmp_path / "t.xlsx")
+        back = wf.read_ratings(tmp_path / "t.xlsx", sheet=0)
+        assert back["note"].iloc[0] == "bell\ufffd and\ufffdescape"
+
+    def test_dollars_in_group_labels_are_plain_text(self, tmp_path: Path) -> None:
+        """A label such as '$\\nosuch$' would stop matplotlib's mathematics parser."""
+        scores = wf.score(wf.make_cohort(60, waves=1, seed=2), FW)
+        scores["client_group"] = scores["client_group"].astype(str) + r" $\nosuch$ fund"
+        groups = wf.cohort.compare_groups(scores, FW, by="client_group")
+        ax = wf.plot.groups(groups)
+        ax.figure.savefig(tmp_path / "g.png")
+        labels = [t.get_text() for t in ax.get_yticklabels()]
+        assert any(r"\$\nosuch\$" in label for label in labels)
+
+    def test_deeply_nested_json(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        deep = tmp_path / "deep.json"
+        deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+        assert main(["framework", "validate", str(deep)]) == 2
+        ratings = _csv(tmp_path / "r.csv", [HEAD, _line("p1", 1)])
+        out = str(tmp_path / "s.csv")
+        assert main(["score", str(ratings), "-o", out, "--rules", str(deep)]) == 2
+        assert main(["score", str(ratings), "-o", out, "--columns", str(deep)]) == 2
+        err = capsys.readouterr().err
+        assert "Traceback" not in err
+        assert err.count("error:") == 3
+
+    def test_parquet_with_damaged_provenance_is_read(self, tmp_path: Path) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.table({"person_id": ["p1"], "rb1": [3]}).replace_schema_metadata(
+            {b"wellbeing_framework": b"{not json"}
+        )
+        pq.write_table(table, tmp_path / "d.parquet")
+        data = wf.read_ratings(tmp_path / "d.parquet")
+        assert "wellbeing_framework" not in data.attrs
+        assert data["rb1"].iloc[0] == 3
+
+    def test_demo_with_no_people_is_a_usage_error(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        with pytest.raises(SystemExit) as info:
+            main(["demo", "--people", "0"])
+        assert info.value.code == 2
+        assert "at least 1" in capsys.readouterr().err
+
+    def test_broken_pipe_is_quiet(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """`wellbeing framework show | head`: the reader leaves early; no traceback."""
+        import sys
+
+        class Gone:
+            def write(self, text: str) -> int:
+                raise BrokenPipeError
+
+            def flush(self) -> None:
+                raise BrokenPipeError
+
+        monkeypatch.setattr(sys, "stdout", Gone())
+        assert main(["framework", "show"]) == 0
+
+    def test_long_data_never_echoes_an_unknown_indicator(self) -> None:
+        long = pd.DataFrame(
+            {
+                "person_id": ["p1", "p1", "p1"],
+                "indicator": ["rb1", SECRET, "rb2"],
+                "rating": [3, 3, 3],
+            }
+        )
+        report = wf.validate(long, FW)
+        unknown = report.errors.loc[report.errors["row"] == 1, "problem"].iloc[0]
+        assert unknown.startswith("unknown indicator key")
+        assert report.n_rejected == 3  # the whole assessment, each row saying why
+        _no_secret(
+            report.summary(), report.errors.to_string(), report.rejected["problems"].str.cat()
+        )

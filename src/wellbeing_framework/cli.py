@@ -88,6 +88,18 @@ def _add_columns(sub: Any) -> None:
     columns.set_defaults(run="run_columns")
 
 
+def _positive(text: str) -> int:
+    """A whole number of at least 1 (argparse turns the error into a usage message)."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        msg = f"expected a whole number of at least 1, got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return number
+
+
 def _add_demo(sub: Any) -> None:
     demo = sub.add_parser(
         "demo",
@@ -97,7 +109,9 @@ def _add_demo(sub: Any) -> None:
         "SVG) and report.html.",
     )
     demo.add_argument("--out", default="wellbeing-demo", help="output folder")
-    demo.add_argument("--people", type=int, default=500, help="people in the cohort")
+    demo.add_argument(
+        "--people", type=_positive, default=500, help="people in the cohort (at least 1)"
+    )
     demo.add_argument("--seed", type=int, default=0, help="seed of the synthetic data")
     demo.set_defaults(run="run_demo")
 
@@ -188,12 +202,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _quiet_stdout() -> None:
+    """Send what is left of standard output nowhere, so the exit does not fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real file behind stdout
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``wellbeing`` command and return its exit code."""
     args = build_parser().parse_args(argv)
     # the work is imported only now: --help and --version never load pandas
     from wellbeing_framework import commands
-    from wellbeing_framework.commands import EXIT_INVALID, EXIT_USAGE, say
+    from wellbeing_framework.commands import EXIT_INVALID, EXIT_OK, EXIT_USAGE, say
     from wellbeing_framework.exceptions import (
         DataFileError,
         FrameworkDefinitionError,
@@ -204,6 +229,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         code: int = getattr(commands, args.run)(args)
+    except BrokenPipeError:  # `wellbeing framework show | head`: the reader has gone
+        _quiet_stdout()
+        return EXIT_OK
     except ValidationError as exc:
         if args.debug:
             raise

@@ -114,6 +114,9 @@ def _parse(text: str, *, where: str) -> Framework:
     except json.JSONDecodeError as exc:
         msg = f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}) @ $"
         raise FrameworkDefinitionError([msg], source=where) from None
+    except RecursionError:
+        msg = "not a framework: JSON nested too deeply to read @ $"
+        raise FrameworkDefinitionError([msg], source=where) from None
     try:
         return framework_from_dict(document)
     except FrameworkDefinitionError as exc:
@@ -264,6 +267,8 @@ def load_rules(path: str | os.PathLike[str]) -> ScoringRules:
         raise ScoringError([msg], source=file.name) from None
     except UnicodeDecodeError:
         raise ScoringError(["not UTF-8 text @ $"], source=file.name) from None
+    except RecursionError:
+        raise ScoringError(["JSON nested too deeply to read @ $"], source=file.name) from None
     try:
         return rules_from_dict(document)
     except ScoringError as exc:

@@ -190,6 +190,7 @@ def _rounded(data: pd.DataFrame, decimals: int) -> pd.DataFrame:
 def _write_xlsx(safe: pd.DataFrame, out: Path, *, index: bool) -> None:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     frame = safe.reset_index() if index else safe
     workbook = Workbook(write_only=True)
@@ -209,7 +210,8 @@ def _write_xlsx(safe: pd.DataFrame, out: Path, *, index: bool) -> None:
             value = value.item()
         if isinstance(value, str):
             text = WriteOnlyCell(sheet, value=None)
-            text.value = value
+            # control characters cannot be stored in XLSX: each becomes U+FFFD
+            text.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
             text.data_type = "s"  # never a formula, whatever the first character
             return text
         return value
@@ -581,5 +583,7 @@ def _read_parquet(file: Path) -> pd.DataFrame:
     data: pd.DataFrame = table.to_pandas()
     meta = (table.schema.metadata or {}).get(META_KEY.encode())
     if meta is not None:
-        data.attrs[META_KEY] = json.loads(meta)
+        # damaged provenance loses provenance, not data
+        with contextlib.suppress(json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+            data.attrs[META_KEY] = json.loads(meta)
     return data

@@ -23,6 +23,7 @@ from wellbeing_framework.plot.style import (
     MID_GREY,
     RC_COLOURS,
     RC_MARKERS,
+    plain,
     set_description,
     theme,
 )
@@ -437,7 +438,7 @@ def continuum(
         axes.set_xlim(0, 1)
         axes.set_ylim(len(groups) - 0.5, -1.5)  # first group at the top, labels above it
         axes.set_yticks(range(len(groups)))
-        axes.set_yticklabels(["all cases"] if by is None else [str(g) for g in groups])
+        axes.set_yticklabels(["all cases"] if by is None else [plain(g) for g in groups])
         axes.set_xticks([0, 0.5, 1])
         axes.set_xticklabels(["0\nempowering", "0.5", "1\nprotecting"])
         axes.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
@@ -512,7 +513,7 @@ def groups(
             mean = axes.plot(record["mean"], y, marker="s", color=CATEGORICAL[0], markersize=6)
             mean[0].set_gid("mean")
         axes.set_yticks(range(len(table)))
-        axes.set_yticklabels(labels)
+        axes.set_yticklabels([plain(label) for label in labels])
         axes.invert_yaxis()
         axes.set_xlabel(f"Mean {measure} score (0-100) with 95% CI; dashed: everyone")
         if title:

@@ -21,7 +21,13 @@ from matplotlib.patches import Patch, Wedge
 from wellbeing_framework.cohort.select import Which, choose_rows
 from wellbeing_framework.framework import Domain, Framework
 from wellbeing_framework.plot.quadrant import CENTRE_RADIUS, radius_of
-from wellbeing_framework.plot.style import DARK_GREY, domain_colours, set_description, theme
+from wellbeing_framework.plot.style import (
+    DARK_GREY,
+    domain_colours,
+    plain,
+    set_description,
+    theme,
+)
 
 __all__ = ["profile_grid"]
 
@@ -144,7 +150,7 @@ def _draw_profile(
 ) -> tuple[list[Wedge], list[Wedge]]:
     """Draw one person's name, centre, unscored quarters and rim; return fills and outlines."""
     cx, cy = at
-    ax.text(cx, cy + 1.18, str(who), ha="center", va="bottom", fontsize=8)
+    ax.text(cx, cy + 1.18, plain(who), ha="center", va="bottom", fontsize=8)
     ax.add_patch(Wedge(at, CENTRE_RADIUS, 0, 360, facecolor="#DDE6EE", edgecolor="white"))
     fills: list[Wedge] = []
     outlines: list[Wedge] = []

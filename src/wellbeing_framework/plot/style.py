@@ -23,6 +23,7 @@ __all__ = [
     "RC_COLOURS",
     "describe",
     "domain_colours",
+    "plain",
     "set_description",
     "theme",
 ]
@@ -66,6 +67,18 @@ def theme() -> Iterator[None]:
     """Temporarily apply the library's matplotlib settings (fonts, colours, spines)."""
     with mpl.rc_context(_RC):  # type: ignore[arg-type]
         yield
+
+
+def plain(text: object) -> str:
+    """Text from the data (a group called "$5 to $10 fund", a name) as a label shown as
+    written: its dollar signs escaped, so matplotlib never reads it as mathematics.
+
+    Examples
+    --------
+    >>> print(plain("$5 to $10 fund"))
+    \\$5 to \\$10 fund
+    """
+    return str(text).replace("$", r"\$")
 
 
 def domain_colours(keys: Sequence[str]) -> dict[str, str]:
