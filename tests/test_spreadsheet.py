@@ -492,3 +492,87 @@ class TestNoTracebacks:
         _no_secret(
             report.summary(), report.errors.to_string(), report.rejected["problems"].str.cat()
         )
+
+
+class TestDaskFaults:
+    @staticmethod
+    def _dataset(folder: Path, parts: list[pd.DataFrame]) -> Path:
+        folder.mkdir()
+        for i, part in enumerate(parts):
+            part.to_parquet(folder / f"part.{i}.parquet", index=False)
+        return folder
+
+    @staticmethod
+    def _part(n: int, start: int, rating: int = 3, wave: object = 1) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "person_id": [f"p{start + i}" for i in range(n)],
+                "wave": wave,
+                **dict.fromkeys(FW.indicator_keys, rating),
+            }
+        )
+
+    def _run(self, source: Path, tmp_path: Path) -> tuple[int, str, str, Path]:
+        out, rejected = tmp_path / "out", tmp_path / "rejected.csv"
+        import contextlib
+        import io
+
+        stdout, stderr = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            code = main(
+                [
+                    "score",
+                    str(source),
+                    "-o",
+                    str(out),
+                    "--engine",
+                    "dask",
+                    "--rejected",
+                    str(rejected),
+                ]
+            )
+        return code, stdout.getvalue(), stderr.getvalue(), out
+
+    @pytest.mark.parametrize("case", ["empty partition", "int and float waves"])
+    def test_partitions_that_are_no_problem(self, tmp_path: Path, case: str) -> None:
+        parts = (
+            [self._part(5, 0), self._part(0, 100), self._part(5, 200)]
+            if case == "empty partition"
+            else [self._part(5, 0, wave=1), self._part(5, 100, wave=2.0)]
+        )
+        code, out, err, written = self._run(self._dataset(tmp_path / "in", parts), tmp_path)
+        assert code == 0, err
+        assert "rows in: 10 = scored 10 + rejected 0" in out
+        assert len(pd.read_parquet(written)) == 10
+
+    def test_a_partition_all_rejected(self, tmp_path: Path) -> None:
+        parts = [self._part(5, 0), self._part(5, 100, rating=9)]
+        code, out, err, written = self._run(self._dataset(tmp_path / "in", parts), tmp_path)
+        assert code == 0, err
+        assert "rows in: 10 = scored 5 + rejected 5" in out
+        assert len(pd.read_parquet(written)) == 5
+        rejected = pd.read_csv(tmp_path / "rejected.csv", encoding="utf-8-sig")
+        assert len(rejected) == 5
+
+    @pytest.mark.parametrize("fault", ["column missing", "truncated"])
+    def test_a_broken_dataset_stops_before_writing(self, tmp_path: Path, fault: str) -> None:
+        parts = [self._part(5, 0), self._part(5, 100)]
+        if fault == "column missing":
+            parts[1] = parts[1].drop(columns=["rb2"])
+        source = self._dataset(tmp_path / "in", parts)
+        if fault == "truncated":
+            part = source / "part.1.parquet"
+            part.write_bytes(part.read_bytes()[:200])
+        code, _out, err, written = self._run(source, tmp_path)
+        assert code == 2
+        assert err.count("\n") == 1
+        assert "Traceback" not in err
+        assert not written.exists()
+
+    def test_output_folder_with_parts_is_refused(self, tmp_path: Path) -> None:
+        source = self._dataset(tmp_path / "in", [self._part(5, 0)])
+        (tmp_path / "out").mkdir()
+        (tmp_path / "out" / "part.0.parquet").write_bytes(b"old")
+        code, _out, err, _written = self._run(source, tmp_path)
+        assert code == 2
+        assert "already holds" in err

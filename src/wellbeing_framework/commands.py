@@ -230,6 +230,7 @@ def _score_with_dask(args: argparse.Namespace, fw: Framework, rules: ScoringRule
     source = Path(args.input)
     if not source.exists():
         raise DataFileError("no such file or folder", source.name)
+    _check_parts(source)
     try:
         data = dd.read_parquet(str(source))
     except Exception as exc:  # pyarrow and fsspec raise many kinds for an unreadable dataset
@@ -252,6 +253,35 @@ def _score_with_dask(args: argparse.Namespace, fw: Framework, rules: ScoringRule
     print(f"rows in: {report.n_rows} = scored {report.n_valid} + rejected {report.n_rejected}")
     print(f"wrote {args.output} (partitioned Parquet)")
     return EXIT_OK
+
+
+def _check_parts(source: Path) -> None:
+    """Every part file of a Parquet dataset readable and with the same columns, checked
+    from the files' footers before any work: a damaged or mismatched part stops the run
+    with a clear line, never a traceback after part of the output is written."""
+    import pyarrow.parquet as pq
+
+    parts = sorted(source.glob("*.parquet")) if source.is_dir() else [source]
+    columns: dict[str, set[str]] = {}
+    for part in parts:
+        try:
+            columns[part.name] = set(pq.read_schema(part).names)
+        except Exception as exc:  # pyarrow raises ArrowInvalid and OSError for a bad file
+            msg = f"the part file {part.name} is damaged or not Parquet ({type(exc).__name__})"
+            raise DataFileError(msg, source.name) from None
+    if not columns:
+        raise DataFileError("no Parquet part files (*.parquet) in the folder", source.name)
+    first, *others = columns
+    for name in others:
+        if columns[name] != columns[first]:
+            lacking = sorted(columns[first] - columns[name]) or sorted(
+                columns[name] - columns[first]
+            )
+            msg = (
+                f"the part files do not share one set of columns: {name} and {first} differ "
+                f"in {', '.join(lacking[:5])}"
+            )
+            raise DataFileError(msg, source.name)
 
 
 def _write_dataset(scores: Any, target: Path, metadata: dict[str, str]) -> None:

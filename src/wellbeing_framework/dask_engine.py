@@ -32,7 +32,7 @@ from wellbeing_framework.dates import DateRule, as_dates, parse_dates
 from wellbeing_framework.engines import is_dask
 from wellbeing_framework.exceptions import ValidationError
 from wellbeing_framework.framework import Framework
-from wellbeing_framework.problems import problems_by_row, with_sheet_rows
+from wellbeing_framework.problems import Problems, problems_by_row, with_sheet_rows
 from wellbeing_framework.rules import ScoringRules
 from wellbeing_framework.scoring import score_checked
 from wellbeing_framework.validation import ValidationReport, check, id_options
@@ -97,7 +97,7 @@ def _partition_pass(
         person=person,
         date=date,
         rater=rater,
-        duplicates=False,
+        partition=True,
         dayfirst=dates.dayfirst,
         date_format=dates.date_format,
     )
@@ -135,6 +135,10 @@ def validate_dask(
     results = dask.compute(*passes)
     errors = _gathered_errors(results, _key_parts(data, person, date, rater))
     n_rows = int(np.sum(lengths))
+    if n_rows == 0:
+        empty = Problems()
+        empty.table("the table has no rows")
+        errors = pd.concat([empty.frame(), errors], ignore_index=True)
     if errors["row"].isna().any():
         bad = np.arange(n_rows)
     else:
@@ -268,7 +272,7 @@ def score_valid_dask(
             framework,
             person=person,
             date=date,
-            duplicates=False,
+            partition=True,
             dayfirst=dayfirst,
             date_format=date_format,
         )

@@ -340,15 +340,16 @@ def check(
     person: str | None = "person_id",
     date: str | None = "assessment_date",
     rater: str | None = "rater",
-    duplicates: bool = True,
+    partition: bool = False,
     dayfirst: bool = True,
     date_format: str | None = None,
     columns: ColumnsOption = None,
 ) -> Checked:
     """Run every check and keep what scoring needs (internal; see :func:`validate`).
 
-    ``duplicates=False`` leaves out the search for the same assessment entered twice, for a
-    caller that searches across a whole dataset itself (the Dask engine).
+    ``partition=True`` checks one partition of a larger dataset (the Dask engine): the
+    search for the same assessment entered twice is left to the caller, which searches the
+    whole dataset, and an empty partition is no problem.
     """
     if not isinstance(data, pd.DataFrame):
         msg = f"ratings must be a pandas DataFrame, got {type(data).__name__}"
@@ -356,7 +357,7 @@ def check(
     problems = Problems()
     data = prepare_columns(data, framework, columns, problems)
     shape = detect_shape(data)
-    if len(data) == 0:
+    if len(data) == 0 and not partition:
         problems.table("the table has no rows")
     dates = DateRule(dayfirst=dayfirst, date_format=date_format)
     if shape == "long":
@@ -370,7 +371,7 @@ def check(
         person=person,
         date=date,
         rater=rater,
-        duplicates=duplicates,
+        duplicates=not partition,
         dates=dates,
     )
 
