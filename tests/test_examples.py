@@ -31,7 +31,19 @@ class TestExamples:
             "score_a_csv.py",
             "make_the_report.py",
             "adapt_the_framework.py",
+            "team_workbook.py",
         }
+
+    def test_team_workbook(self, tmp_path: Path) -> None:
+        """The team's workbook reads as the how-to says: the data sheet, one slip."""
+        run("team_workbook.py", "--out", "out", cwd=tmp_path)
+        import wellbeing_framework as wf
+
+        data = wf.read_ratings(tmp_path / "out" / "team.xlsx")
+        assert data.attrs["read"]["where"] == "sheet 'Assessments', header on row 3"
+        report = wf.validate(data, wf.load_framework(), columns={"RB4 score": "rb4"})
+        assert report.n_rows == 80
+        assert report.errors[["sheet_row", "column"]].values.tolist() == [[9, "rb3"]]
 
     def test_score_a_csv(self, tmp_path: Path) -> None:
         """Scores a synthetic CSV and reports the row counts."""

@@ -68,35 +68,15 @@ def prepare_columns(
 ) -> Any:
     """The table with its headers read as the framework's names.
 
-    With ``columns`` (a mapping or a mapping file) those renames are made; without, the exact
-    matches of :func:`~wellbeing_framework.columns.suggest_columns` are. Every rename is a
-    note. A header that looks like a rated key but is not used is a note when the key is in
-    the table too, and a problem when it is not (the key's ratings would be missing).
-    Works on pandas and Dask tables (headers only).
+    The renames of ``columns`` (a mapping or a mapping file) are made, and the exact matches
+    of :func:`~wellbeing_framework.columns.suggest_columns` for every other header (a header
+    mapped to ``None`` is kept as it is). Every rename is a note. A header that looks like a
+    rated key but is not used is a note when the key is in the table too, and a problem when
+    it is not (the key's ratings would be missing). Works on pandas and Dask tables.
     """
-    headers = [str(c) for c in data.columns]
-    repeated = sorted({h for h in headers if headers.count(h) > 1})
-    for header in repeated:
-        problems.table(f"the header {header!r} appears more than once", column=header)
-    if repeated and isinstance(data, pd.DataFrame):
-        # every row is rejected; the repeats get their own names so that the other checks
-        # (and the rejected rows) see every column once
-        seen: set[str] = set()
-        for position, header in enumerate(headers):
-            if header in seen:
-                headers[position] = f"{header} (column {position + 1})"
-            seen.add(header)
-        data = data.set_axis(headers, axis=1)
+    data, headers = _repeated_headers(data, problems)
     found = suggest_columns(headers, framework)
-    if columns is not None:
-        renames = load_columns(columns)
-        for header in [h for h in renames if h not in headers]:
-            problems.table(f"the column mapping names a header not in the table: {header!r}")
-        renames = {h: n for h, n in renames.items() if h in headers and h != n}
-        how = dict.fromkeys(renames, "as mapped")
-    else:
-        renames = found.applied
-        how = {m.header: m.reason for m in found.matches}
+    renames, how = _renames(headers, found, columns, problems)
     kept = [h for h in headers if h not in renames]
     for header, name in list(renames.items()):
         if name in kept:
@@ -106,11 +86,47 @@ def prepare_columns(
                 column=header,
             )
             del renames[header]
+            kept.append(header)
     for header, name in renames.items():
         problems.note(f"column {header!r} read as {name} ({how[header]})")
     _output_names(kept, framework, problems)
     _unused_rated(found, renames, kept, framework, problems)
     return data.rename(columns=renames) if renames else data
+
+
+def _repeated_headers(data: Any, problems: Problems) -> tuple[Any, list[str]]:
+    """Repeated headers are a problem; the repeats get their own names so that the other
+    checks (and the rejected rows) see every column once."""
+    headers = [str(c) for c in data.columns]
+    repeated = sorted({h for h in headers if headers.count(h) > 1})
+    for header in repeated:
+        problems.table(f"the header {header!r} appears more than once", column=header)
+    if repeated and isinstance(data, pd.DataFrame):
+        seen: set[str] = set()
+        for position, header in enumerate(headers):
+            if header in seen:
+                headers[position] = f"{header} (column {position + 1})"
+            seen.add(header)
+        data = data.set_axis(headers, axis=1)
+    return data, headers
+
+
+def _renames(
+    headers: list[str], found: Any, columns: ColumnsOption, problems: Problems
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The renames asked for, then the exact matches of the other headers; and why each."""
+    asked = load_columns(columns) if columns is not None else {}
+    for header in [h for h in asked if h not in headers]:
+        problems.table(f"the column mapping names a header not in the table: {header!r}")
+    renames = {h: n for h, n in asked.items() if n is not None and h in headers and h != n}
+    how = dict.fromkeys(renames, "as mapped")
+    taken = {n for n in asked.values() if n is not None}
+    reasons = {m.header: m.reason for m in found.matches}
+    for header, name in found.applied.items():
+        if header not in asked and name not in taken:
+            renames[header] = name
+            how[header] = reasons[header]
+    return renames, how
 
 
 #: Columns the library adds to a table (scores, continuum, rejected rows).

@@ -2,7 +2,8 @@
 
 A team's sheet says ``Client ID``, ``Date of assessment``, ``RB1`` and ``Quality of Life``;
 the library speaks of ``person_id``, ``assessment_date``, ``rb1`` and ``qol``.
-:func:`suggest_columns` proposes a mapping, each match with a confidence and its reason:
+:func:`~wellbeing_framework.suggest_columns` proposes a mapping, each match with a confidence
+and its reason:
 
 - **exact**: the same name once case, spaces and punctuation are ignored (``RB1`` ->
   ``rb1``), an indicator's text or a centre item's title (``Quality of Life`` -> ``qol``),
@@ -306,9 +307,11 @@ def suggest_columns(
     return ColumnSuggestions(tuple(matches), tuple(unmatched), conflicts)
 
 
-def load_columns(columns: Mapping[str, str | None] | str | os.PathLike[str]) -> dict[str, str]:
-    """A column mapping from a dict or a JSON mapping file: header -> name (``None``
-    entries, headers kept as they are, left out).
+def load_columns(
+    columns: Mapping[str, str | None] | str | os.PathLike[str],
+) -> dict[str, str | None]:
+    """A column mapping from a dict or a JSON mapping file: header -> name, or ``None`` for
+    a header kept as it is.
 
     Raises
     ------
@@ -337,8 +340,8 @@ def load_columns(columns: Mapping[str, str | None] | str | os.PathLike[str]) -> 
     if bad:
         msg = f"{where}: each name must be text or null ({len(bad)} entries are not)"
         raise ValueError(msg)
-    mapping = {str(k): v for k, v in document.items() if v is not None}
-    names = list(mapping.values())
+    mapping: dict[str, str | None] = {str(k): v for k, v in document.items()}
+    names = [v for v in mapping.values() if v is not None]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
         msg = f"{where}: more than one header mapped to {', '.join(twice)}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import textwrap
 import time
@@ -59,6 +60,8 @@ def say(message: str) -> None:
 
 
 PROGRESS_ROWS = 100_000
+#: A note of validation that a header was read as one of the framework's names.
+_RENAMED = re.compile(r"^column ('.*') read as (\w+) \(.*\)$")
 
 
 def _wrap(text: str, indent: str, hang: str = "") -> str:
@@ -240,7 +243,7 @@ def _score_with_dask(args: argparse.Namespace, fw: Framework, rules: ScoringRule
     report = validate(data, fw, **_date_rule(args))
     if not report.ok and args.rejected is None:
         say(f"{args.input}: invalid data; nothing written.")
-        say(report.summary(sheet_rows=True))
+        say(report.summary(sheet_rows=True, notes=False))
         return EXIT_INVALID
     resolved = (rules or ScoringRules()).resolve(fw)
     from wellbeing_framework.dask_engine import score_valid_dask
@@ -321,8 +324,9 @@ def _read(args: argparse.Namespace) -> pd.DataFrame:
     info = data.attrs.get(READ_KEY, {})
     if "where" in info:
         print(f"read {info['where']}")
-    for header, name in info.get("renamed", {}).items():
-        print(f"column {header!r} read as {name} (as mapped)")
+    renamed = [f"{h!r} -> {n}" for h, n in info.get("renamed", {}).items()]
+    if renamed:
+        print(_wrap("columns read as mapped: " + ", ".join(renamed), "", "  "))
     for token, count in info.get("missing", {}).items():
         shown = "empty cells" if token == "" else f"cells holding {token!r}"
         print(f"{count} {shown} read as missing answers")
@@ -330,8 +334,15 @@ def _read(args: argparse.Namespace) -> pd.DataFrame:
 
 
 def _say_notes(report: Any) -> None:
+    """The report's notes: the headers read as the framework's names on one line, then the
+    others one by one."""
+    renamed = [n for n in report.notes if _RENAMED.match(n)]
+    if renamed:
+        pairs = ", ".join(_RENAMED.sub(r"\1 -> \2", n) for n in renamed)
+        print(_wrap(f"columns read as the framework's names: {pairs}", "", "  "))
     for note in report.notes:
-        print(f"note: {note}")
+        if note not in renamed:
+            print(_wrap(f"note: {note}", "", "  "))
 
 
 def run_columns(args: argparse.Namespace) -> int:
@@ -406,7 +417,7 @@ def run_score(args: argparse.Namespace) -> int:
     _say_notes(report)
     if not report.ok and args.rejected is None:
         say(f"{args.input}: invalid data; nothing written.")
-        say(report.summary(sheet_rows=True))
+        say(report.summary(sheet_rows=True, notes=False))
         say(
             "Fix the rows above, or pass --rejected FILE to score the valid rows and keep "
             "the others aside."
@@ -425,6 +436,8 @@ def run_score(args: argparse.Namespace) -> int:
     if args.rejected is not None and report.n_rejected:
         write_table(report.rejected, args.rejected, index=numbered)
     print(f"rows in: {report.n_rows} = scored {report.n_valid} + rejected {report.n_rejected}")
+    if report.n_rejected:
+        say(report.summary(limit=10, sheet_rows=True, notes=False).split("\n", 1)[-1])
     if len(scores):
         print(f"wrote {args.output}")
     elif Path(args.output).is_file():  # an old scores file must not pass for this run's
@@ -447,7 +460,7 @@ def run_report(args: argparse.Namespace) -> int:
     _say_notes(report)
     if not report.ok:
         say(f"{args.input}: invalid data; no report written.")
-        say(report.summary(sheet_rows=True))
+        say(report.summary(sheet_rows=True, notes=False))
         return EXIT_INVALID
     policy = DisclosurePolicy.preset(args.disclosure)
     out = write_report(report.valid, args.output, fw, policy=policy)

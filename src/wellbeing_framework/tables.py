@@ -237,7 +237,7 @@ def _write_parquet(data: pd.DataFrame, out: Path, meta: Any, *, index: bool) -> 
     pq.write_table(table, out)
 
 
-#: Text that means "no answer", compared with spaces stripped and case ignored.
+#: Text that means "no answer" in a cell, compared with spaces stripped and case ignored.
 MISSING_TOKENS = (
     "",
     "n/a",
@@ -280,7 +280,8 @@ def read_ratings(
         :func:`~wellbeing_framework.suggest_columns`).
     missing
         Text that means "no answer" (compared with spaces stripped and case ignored);
-        default :data:`MISSING_TOKENS` (``""``, ``"n/a"``, ``"not asked"``, ``"-"`` ...).
+        default :data:`~wellbeing_framework.tables.MISSING_TOKENS` (``""``, ``"n/a"``,
+        ``"not asked"``, ``"-"`` ...).
         Any other text in a rating column is a problem for :func:`validate` to report.
     dayfirst
         Read dates written with the year last (``10/03/2025``) day first, as in the UK.
@@ -364,7 +365,7 @@ def _mapping(columns: Any, name: str) -> dict[str, str]:
     from wellbeing_framework.columns import load_columns
 
     try:
-        return load_columns(columns)
+        return {h: n for h, n in load_columns(columns).items() if n is not None}
     except ValueError as exc:
         raise DataFileError(str(exc), name) from None
 

@@ -113,12 +113,12 @@ class ValidationReport:
         kinds = self.errors["problem"].str.replace(r"\(.*\)$", "", regex=True).str.strip()
         return kinds.value_counts().rename("count")
 
-    def summary(self, limit: int = 20, *, sheet_rows: bool = False) -> str:
+    def summary(self, limit: int = 20, *, sheet_rows: bool = False, notes: bool = True) -> str:
         """Return a readable account: counts, notes, then up to ``limit`` problems.
 
         Each problem names its row (0-based position, and the row as seen in the file) and
         column; ``sheet_rows=True`` names only the row as seen in the file (for a person
-        looking at their spreadsheet).
+        looking at their spreadsheet). ``notes=False`` leaves out the notes.
 
         Examples
         --------
@@ -135,7 +135,7 @@ class ValidationReport:
             f"{self.n_rows} rows: {self.n_valid} valid, {self.n_rejected} rejected "
             f"({self.n_errors} {noun})"
         )
-        lines = [head, *(f"  note: {n}" for n in self.notes)]
+        lines = [head, *(f"  note: {n}" for n in self.notes if notes)]
         shown = self.errors.head(limit)[["row", SHEET_ROW, "column", "problem"]]
         for row, sheet_row, column, problem in shown.itertuples(index=False):
             if pd.isna(row):
@@ -267,9 +267,10 @@ def validate(
     columns
         How the table's own headers map to the framework's names: a mapping such as
         ``{"Client ID": "person_id", "RB1 score": "rb1"}``, or a JSON mapping file (see
-        :func:`suggest_columns`). Without it, headers that match a name exactly once case,
-        spaces and punctuation are ignored (``RB1``, ``Quality of Life``, ``Client ID``) are
-        read as that name; every rename is listed in ``report.notes``.
+        :func:`~wellbeing_framework.suggest_columns`). Other headers that match a name
+        exactly once case, spaces and punctuation are ignored (``RB1``, ``Quality of
+        Life``, ``Client ID``) are read as that name; every rename is listed in
+        ``report.notes``.
     person
         Column identifying the person (every row needs one). ``None`` if the data carry no
         person identifier.
