@@ -114,7 +114,8 @@ class TestTeamWorkbook:
         assert code == 0
         assert "rows in: 8 = scored 7 + rejected 1" in captured.out
         assert "3 cells holding 'n/a' read as missing answers" in captured.out
-        assert "note: column 'Quality of Life' read as qol" in captured.out
+        assert "'Quality of Life' -> qol" in captured.out
+        assert "sheet row 8, column pm1: out of range" in captured.err
         assert "keep it as safe as the input" in captured.out
         back = pd.read_csv(rejected, encoding="utf-8-sig")
         assert back["problems"].iloc[0].startswith("pm1: out of range")
