@@ -371,7 +371,7 @@ class TestOutputsNeverDestroyInputs:
         out = tmp_path / "scores.csv"
         out.write_text("an old run's scores\n", encoding="utf-8")
         rejected = tmp_path / "rejected.csv"
-        assert main(["score", str(path), "-o", str(out), "--rejected", str(rejected)]) == 0
+        assert main(["score", str(path), "-o", str(out), "--rejected", str(rejected)]) == 1
         assert not out.exists()
         back = pd.read_csv(rejected, encoding="utf-8-sig")
         assert back["sheet_row"].tolist() == [2]

@@ -92,10 +92,10 @@ class TestValidate:
         report = wf.validate(data, framework)
         assert list(report.rejected.index) == [0, 2]
         assert problems_at(report, 0) == [
-            "duplicate assessment: same person, date and rater as row 2"
+            "duplicate assessment: same person, date and rater as sheet row 4"
         ]
         assert problems_at(report, 2) == [
-            "duplicate assessment: same person, date and rater as row 0"
+            "duplicate assessment: same person, date and rater as sheet row 2"
         ]
 
     def test_same_date_in_two_formats_is_duplicate(self, framework: wf.Framework) -> None:
@@ -292,7 +292,7 @@ class TestValidateLong:
         )
         report = wf.validate(long, framework)
         assert report.n_rejected == 2
-        assert problems_at(report, 0) == ["duplicate assessment: same person and date as row 1"]
+        assert problems_at(report, 0) == ["duplicate assessment: same person and date as sheet row 3"]
 
 
 class TestReportDisplay:
@@ -355,5 +355,5 @@ class TestLongAssessments:
         )
         report = wf.validate(long, framework)
         problems = dict(zip(report.errors["row"], report.errors["problem"], strict=False))
-        assert problems[2].endswith("as row 4")
-        assert problems[4].endswith("as row 2")
+        assert problems[2].endswith("as sheet row 6")
+        assert problems[4].endswith("as sheet row 4")

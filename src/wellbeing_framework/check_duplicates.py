@@ -158,8 +158,8 @@ def check_duplicates(
     rater: str | None,
     row_labels: np.ndarray | None = None,
 ) -> None:
-    """Find the same assessment entered twice; ``row_labels`` maps positions to the row
-    numbers the messages name (long data: each assessment's first input row)."""
+    """Find the same assessment entered twice; ``row_labels`` maps positions to the sheet
+    rows the messages name (default: position + 2, as a spreadsheet numbers rows)."""
     if person is None or person not in data.columns:
         return
     names = ["person"]
@@ -194,13 +194,12 @@ def check_duplicates(
     first = by_group.transform("min").to_numpy()
     second = by_group.transform(lambda r: r.iloc[1]).to_numpy()
     other = np.where(rows == first, second, first)
-    if row_labels is not None:
-        other = row_labels[other]
+    other = other + 2 if row_labels is None else row_labels[other]
     problems.rows(rows, None, duplicate_texts(names, other))
 
 
 def duplicate_texts(parts: Sequence[str], other: np.ndarray) -> list[str]:
-    """ "duplicate assessment: same person, date and rater as row 7", for each row."""
+    """ "duplicate assessment: same person, date and rater as sheet row 7", for each row."""
     what = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     hint = ""
     if "date" not in parts and "wave" not in parts:
@@ -208,7 +207,7 @@ def duplicate_texts(parts: Sequence[str], other: np.ndarray) -> list[str]:
             " (if these are different occasions, add an assessment_date or wave column to "
             "tell them apart)"
         )
-    return [f"duplicate assessment: same {what} as row {o}{hint}" for o in other]
+    return [f"duplicate assessment: same {what} as sheet row {o}{hint}" for o in other]
 
 
 def long_duplicates(
@@ -220,11 +219,13 @@ def long_duplicates(
     person: str | None,
     date: str | None,
     rater: str | None,
+    sheet: np.ndarray,
 ) -> None:
-    """The same assessment twice, found per assessment and reported on every long row."""
+    """The same assessment twice, found per assessment and reported on every long row
+    (``sheet``: each long row's number in the sheet; messages name an assessment's first)."""
     dup = Problems()
     check_duplicates(
-        ids, first_dates, dup, person=person, date=date, rater=rater, row_labels=first
+        ids, first_dates, dup, person=person, date=date, rater=rater, row_labels=sheet[first]
     )
     for block in dup.blocks:
         flagged = np.isin(group, block["row"].to_numpy(dtype=np.intp))

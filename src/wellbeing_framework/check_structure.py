@@ -91,6 +91,8 @@ def prepare_columns(
         problems.note(f"column {header!r} read as {name} ({how[header]})")
     _output_names(kept, framework, problems)
     _unused_rated(found, renames, kept, framework, problems)
+    asked = load_columns(columns) if columns is not None else {}
+    _missing_keys(data, found, renames, kept, asked, framework, problems)
     return data.rename(columns=renames) if renames else data
 
 
@@ -127,6 +129,55 @@ def _renames(
             renames[header] = name
             how[header] = reasons[header]
     return renames, how
+
+
+def _missing_keys(
+    data: Any,
+    found: Any,
+    renames: dict[str, str],
+    kept: list[str],
+    asked: Mapping[str, str | None],
+    fw: Framework,
+    problems: Problems,
+) -> None:
+    """Indicators with no column. When a column matching nothing holds numbers on the
+    scale, it probably is one of them under another name: a problem, with how to map it.
+    Otherwise a note: scored without them."""
+    present = set(kept) | set(renames.values())
+    if "indicator" in present and "rating" in present:
+        return  # long data: the indicators are values, not columns
+    missing = [i for i in fw.indicators if i.key not in present]
+    if not missing or len(missing) == len(fw.indicators):
+        return  # none missing, or no indicator at all (a problem of its own)
+    if len(missing) <= 2:
+        named = " and ".join(f"{i.key} ({i.text!r})" for i in missing)
+    else:
+        named = ", ".join(i.key for i in missing[:4])
+        named += f" and {len(missing) - 4} more" if len(missing) > 4 else ""
+    unused = [
+        h
+        for h in found.unmatched
+        if h not in asked and isinstance(data, pd.DataFrame) and _on_scale(data[h], fw)
+    ]
+    if unused:
+        example = f"columns={{{unused[0]!r}: {missing[0].key!r}}}"
+        problems.table(
+            f"no column for {named}, and {len(unused)} column(s) holding numbers on the "
+            f"scale are not used ({', '.join(map(repr, unused[:4]))}): map them ({example} "
+            "or --columns FILE; map a column to null to keep it as it is)"
+        )
+    else:
+        problems.note(f"no column for {named}: scored without them")
+
+
+def _on_scale(values: Any, fw: Framework) -> bool:
+    """A column of numbers, all on the framework's scale (a rating under another name)."""
+    if isinstance(values, pd.DataFrame) or not pd.api.types.is_numeric_dtype(values.dtype):
+        return False
+    if pd.api.types.is_bool_dtype(values.dtype):
+        return False
+    present = values.dropna()
+    return bool(len(present)) and bool(present.between(fw.scale.min, fw.scale.max).all())
 
 
 #: Columns the library adds to a table (scores, continuum, rejected rows).

@@ -165,6 +165,11 @@ def _add_report(sub: Any) -> None:
         choices=list(DISCLOSURE_PRESETS),
         help="disclosure control preset (default: nhs; 'none' only inside a secure setting)",
     )
+    report_cmd.add_argument(
+        "--rater",
+        help="whose assessments to report when the rater column holds several (default: "
+        "self-ratings when there are any)",
+    )
     _add_date_options(report_cmd)
     _add_file_options(report_cmd)
     report_cmd.set_defaults(run="run_report")
@@ -242,6 +247,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         FrameworkDefinitionError,
         ScoringError,
         OSError,
+        ValueError,
+        KeyError,
         WellbeingFrameworkError,
     ) as exc:
         if args.debug:

@@ -440,15 +440,17 @@ def run_score(args: argparse.Namespace) -> int:
         say(report.summary(limit=10, sheet_rows=True, notes=False).split("\n", 1)[-1])
     if len(scores):
         print(f"wrote {args.output}")
-    elif Path(args.output).is_file():  # an old scores file must not pass for this run's
-        Path(args.output).unlink()
-        print(f"no row could be scored: removed the old {args.output}")
+    else:
+        if Path(args.output).is_file():  # an old scores file must not pass for this run's
+            Path(args.output).unlink()
+            print(f"removed the old {args.output}")
+        say("error: no row could be scored; nothing written to -o")
     if args.rejected is not None and report.n_rejected:
         print(
             f"wrote {args.rejected} (the rejected rows with their problems; it holds "
             "identifiers and free text from your data: keep it as safe as the input)"
         )
-    return EXIT_OK
+    return EXIT_OK if len(scores) else EXIT_INVALID
 
 
 def run_report(args: argparse.Namespace) -> int:
@@ -463,7 +465,7 @@ def run_report(args: argparse.Namespace) -> int:
         say(report.summary(sheet_rows=True, notes=False))
         return EXIT_INVALID
     policy = DisclosurePolicy.preset(args.disclosure)
-    out = write_report(report.valid, args.output, fw, policy=policy)
+    out = write_report(report.valid, args.output, fw, policy=policy, rater=args.rater)
     print(f"wrote {out} ({policy.describe()})")
     return EXIT_OK
 

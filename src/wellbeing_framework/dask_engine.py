@@ -175,7 +175,12 @@ def _gathered_errors(results: Any, parts: list[str]) -> pd.DataFrame:
         second = pd.Series(rows).groupby(group).transform(lambda r: r.iloc[1]).to_numpy()
         other = np.where(rows == first, second, first)
         duplicates = pd.DataFrame(
-            {"row": rows, "column": None, "value": pd.NA, "problem": duplicate_texts(parts, other)}
+            {
+                "row": rows,
+                "column": None,
+                "value": pd.NA,
+                "problem": duplicate_texts(parts, other + 2),
+            }
         )
         errors = pd.concat([errors, duplicates], ignore_index=True)
     errors["row"] = errors["row"].astype("Int64")

@@ -17,6 +17,7 @@ __all__ = [
     "Problems",
     "problems_by_row",
     "rows_with_problems",
+    "sheet_numbers",
     "with_sheet_rows",
 ]
 
@@ -25,6 +26,14 @@ ERROR_COLUMNS = ("row", "column", "value", "problem")
 #: The name :func:`~wellbeing_framework.read_ratings` gives the index it numbers rows by:
 #: each row's number as the person sees it in the file (header row 1, first data row 2).
 SHEET_ROW = "sheet_row"
+
+
+def sheet_numbers(index: pd.Index) -> np.ndarray:
+    """Each row's number as the person sees it in their file: the index when it is the one
+    :func:`read_ratings` numbers rows by, else the position + 2 (header on row 1)."""
+    if index.name == SHEET_ROW and pd.api.types.is_integer_dtype(index):
+        return index.to_numpy(dtype=np.int64)
+    return np.arange(len(index), dtype=np.int64) + 2
 
 
 def with_sheet_rows(errors: pd.DataFrame, index: pd.Index | None = None) -> pd.DataFrame:

@@ -324,6 +324,7 @@ def published_tables(
     seed: int = 0,
     dayfirst: bool = True,
     date_format: str | None = None,
+    rater: str | None = None,
 ) -> Published:
     """Score the ratings and compute every table the report publishes (internal).
 
@@ -350,7 +351,7 @@ def published_tables(
                 "statistics are published: any figure could identify someone."
             },
         )
-    rater = "self" if "rater" in scores and (scores["rater"] == "self").any() else None
+    rater = _whose(scores, rater)
     reasons: dict[str, str] = {}
     result = None
     try:
@@ -385,6 +386,24 @@ def published_tables(
         reliability=reliability(baseline_rows, framework, policy=policy),
         reasons=reasons,
     )
+
+
+def _whose(scores: pd.DataFrame, rater: str | None) -> str | None:
+    """Whose assessments the report follows: ``rater`` if given, else self-ratings when
+    there are any, else everyone's when only one rater appears."""
+    if rater is not None or "rater" not in scores:
+        return rater
+    raters = scores["rater"].dropna().unique()
+    if "self" in set(raters):
+        return "self"
+    if len(raters) > 1:  # the names are not shown: they may identify someone
+        msg = (
+            f"the rater column holds {len(raters)} different raters and none is 'self': "
+            "choose whose assessments to report (wellbeing report --rater NAME, or rater= "
+            "in Python)"
+        )
+        raise ValueError(msg)
+    return None
 
 
 def _count(value: int | None, policy: DisclosurePolicy) -> str:
@@ -527,6 +546,7 @@ def cohort_report(
     seed: int = 0,
     dayfirst: bool = True,
     date_format: str | None = None,
+    rater: str | None = None,
 ) -> str:
     """Build the cohort report as one self-contained HTML document.
 
@@ -550,6 +570,9 @@ def cohort_report(
         Seed of the bootstrap confidence intervals.
     dayfirst, date_format
         How text dates are read, as in :func:`~wellbeing_framework.validate`.
+    rater
+        Whose assessments to follow when the ``rater`` column holds several raters
+        (default: ``"self"`` when there are self-ratings).
 
     Returns
     -------
@@ -584,6 +607,7 @@ def cohort_report(
         seed=seed,
         dayfirst=dayfirst,
         date_format=date_format,
+        rater=rater,
     )
     titles = {d.key: d.title for d in framework.domains} | {"index": "Index"}
     sections = [_overview(tables, framework)]

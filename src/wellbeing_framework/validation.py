@@ -36,6 +36,7 @@ from wellbeing_framework.problems import (
     Problems,
     problems_by_row,
     rows_with_problems,
+    sheet_numbers,
     with_sheet_rows,
 )
 from wellbeing_framework.shapes import (
@@ -128,6 +129,7 @@ class ValidationReport:
         ...                      wf.load_framework())
         >>> print(report.summary())
         2 rows: 1 valid, 1 rejected (1 problem)
+          note: no column for rb2, rb3, rb4, pm1 and 13 more: scored without them
           row 1 (sheet row 3), column rb1: out of range (expected a whole number from 1 to 5)
         """
         noun = "problem" if self.n_errors == 1 else "problems"
@@ -395,7 +397,15 @@ def _check_wide(
     ratings = rating_block(data, keys, framework, problems)
     parsed_date = check_ids(data, problems, person=person, date=date, rule=dates)
     if duplicates:
-        check_duplicates(data, parsed_date, problems, person=person, date=date, rater=rater)
+        check_duplicates(
+            data,
+            parsed_date,
+            problems,
+            person=person,
+            date=date,
+            rater=rater,
+            row_labels=sheet_numbers(data.index),
+        )
 
     errors = problems.frame()
     bad_rows = rows_with_problems(errors, n)
@@ -469,7 +479,8 @@ def _check_long(
     _, first = np.unique(group, return_index=True)
     ids = grouping[id_cols].iloc[first].reset_index(drop=True)
     first_dates = None if parsed_date is None else parsed_date.iloc[first].reset_index(drop=True)
-    long_duplicates(ids, first_dates, group, first, problems, person, date, rater)
+    sheet = sheet_numbers(data.index)
+    long_duplicates(ids, first_dates, group, first, problems, person, date, rater, sheet)
     ratings = np.full((len(first), len(keys)), np.nan)
     ok_cells = known & ~np.isnan(values)
     ratings[group[ok_cells], codes[ok_cells]] = values[ok_cells]
