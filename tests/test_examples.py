@@ -40,7 +40,7 @@ class TestExamples:
         import wellbeing_framework as wf
 
         data = wf.read_ratings(tmp_path / "out" / "team.xlsx")
-        assert data.attrs["read"]["where"] == "sheet 'Assessments', header on row 3"
+        assert data.attrs["read"]["where"] == "sheet 2 of 2, header on row 3"
         report = wf.validate(data, wf.load_framework(), columns={"RB4 score": "rb4"})
         assert report.n_rows == 80
         assert report.errors[["sheet_row", "column"]].values.tolist() == [[9, "rb3"]]

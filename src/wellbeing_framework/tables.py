@@ -15,7 +15,8 @@ import io as _io
 import json
 import os
 import re
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -335,8 +336,9 @@ def read_ratings(
     mapping = _mapping(columns, name)
     suffix = file.suffix.lower()
     info: dict[str, Any] = {}
+    decimal = "."
     if suffix in _CSV:
-        data = _read_csv(file, mapping)
+        data, decimal = _read_csv(file)
     elif suffix in _XLSX:
         from wellbeing_framework.xlsx import read_xlsx
 
@@ -348,7 +350,8 @@ def read_ratings(
         raise DataFileError(msg, name)
     data = _rename(data, mapping, name)
     info["renamed"] = {h: n for h, n in mapping.items() if h != n}
-    data, info["missing"] = _blank_tokens(data, MISSING_TOKENS if missing is None else missing)
+    tokens = MISSING_TOKENS if missing is None else missing
+    data, info["missing"] = _blank_tokens(data, tokens, decimal)
     data = _text_ids(_dates(data, dayfirst, date_format))
     side = sidecar_path(file)
     if META_KEY not in data.attrs and side.is_file():
@@ -413,10 +416,11 @@ def _id_text(value: Any) -> Any:
 
 
 def _blank_tokens(
-    data: pd.DataFrame, tokens: Sequence[str]
+    data: pd.DataFrame, tokens: Sequence[str], decimal: str
 ) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Cells holding a missing-answer token made missing, and how many each token blanked;
-    text columns that are then all numbers become numbers."""
+    """Cells holding a missing-answer token made missing; text columns that are then all
+    numbers become numbers. Returns the table and how many answers each token blanked
+    (counted in the columns that hold numbers, not in identifiers or free text)."""
     wanted = {t.strip().casefold(): t for t in tokens}
     counts: dict[str, int] = {}
     data = data.copy()
@@ -430,30 +434,52 @@ def _blank_tokens(
         text = values.map(lambda v: v.strip().casefold() if isinstance(v, str) else None)
         hit = text.isin(list(wanted)).to_numpy(dtype=bool)
         if hit.any():
-            for token, n in text[hit].value_counts().items():
-                counts[wanted[str(token)]] = counts.get(wanted[str(token)], 0) + int(n)
             values = values.astype(object).where(~hit, None)
         if not _is_id_header(column):
-            values = _numbers_if_all(values)
+            values = _numbers_if_all(values, decimal)
+            if hit.any() and _mostly_numbers(values):
+                for token, n in text[hit].value_counts().items():
+                    counts[wanted[str(token)]] = counts.get(wanted[str(token)], 0) + int(n)
         data.isetitem(position, values.array)
     return data, counts
 
 
-def _numbers_if_all(values: pd.Series) -> pd.Series:
-    """A text column whose every value is a number, as numbers (decimal comma allowed)."""
+def _mostly_numbers(values: pd.Series) -> bool:
+    """A column of answers: numbers, or at least half of its values numbers."""
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        return True
+    present = values.dropna()
+    numbers = pd.to_numeric(present.astype(str).str.strip(), errors="coerce")
+    return bool(len(present)) and float(numbers.notna().mean()) >= 0.5
+
+
+_LEADING_ZERO = r"^[+-]?0\d"
+
+
+def _numbers_if_all(values: pd.Series, decimal: str = ".") -> pd.Series:
+    """A text column whose every value is a number, as numbers; anything else as it is.
+
+    Text with a leading zero (``007``) stays text: numbers are not written so, identifiers
+    are. With a decimal comma, text holding a dot (``1.000``) stays text too, and with a
+    decimal point so does text holding a comma (``1,000``): a thousands separator is never
+    read as a decimal one.
+    """
     present = values.dropna()
     if not len(present):  # nothing but missing answers
         return pd.Series(np.nan, index=values.index, dtype=float)
-    if not all(isinstance(v, str | int | float) for v in present):
-        return values
-    if any(isinstance(v, bool) for v in present):
+    if any(isinstance(v, bool) for v in present) or not all(
+        isinstance(v, str | int | float) for v in present
+    ):
         return values
     text = present.astype(str).str.strip()
-    numbers = pd.to_numeric(text, errors="coerce")
+    if text.str.contains(_LEADING_ZERO, regex=True).any():
+        return values
+    other = "." if decimal == "," else ","
+    if text.str.contains(other, regex=False).any():
+        return values
+    numbers = pd.to_numeric(text.str.replace(decimal, ".", regex=False), errors="coerce")
     if numbers.isna().any():
-        numbers = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
-        if numbers.isna().any() or text.str.contains(r"\.", regex=True).any():
-            return values
+        return values
     out = pd.Series(np.nan, index=values.index, dtype=float)
     out[present.index] = numbers.to_numpy(dtype=float)
     if (out.dropna() == out.dropna().round()).all() and not values.isna().any():
@@ -475,40 +501,49 @@ def _dates(data: pd.DataFrame, dayfirst: bool, date_format: str | None) -> pd.Da
     return data
 
 
-def _read_csv(file: Path, mapping: dict[str, str]) -> pd.DataFrame:
+def _read_csv(file: Path) -> tuple[pd.DataFrame, str]:
+    """The table and its decimal mark. Every cell is read as text (so ``007`` keeps its
+    zeros and nothing is guessed); :func:`_blank_tokens` then makes numbers of columns
+    that hold only numbers."""
     text = _csv_text(file)
     name = file.name
-    header = text.splitlines()[0]
-    if file.suffix.lower() == ".tsv" or ("\t" in header and "," not in header):
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if file.suffix.lower() == ".tsv" or ("\t" in first and "," not in first):
         sep, decimal = "\t", "."
-    elif header.count(";") > header.count(","):
+    elif first.count(";") > first.count(","):
         sep, decimal = ";", ","
     else:
         sep, decimal = ",", "."
-    columns, rows = _csv_layout(text, sep, name)
-    as_text = {c: str for c in columns if _is_id_header(mapping.get(c, c))}
+    skip, columns, rows = _csv_layout(text, sep, name)
     try:
-        data = pd.read_csv(
-            _io.StringIO(text),
-            sep=sep,
-            decimal=decimal,
-            dtype=as_text,
-            keep_default_na=False,
-            na_values=[],
-            index_col=False,
-        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)  # trailing separators
+            data = pd.read_csv(
+                _io.StringIO(text, newline=""),
+                sep=sep,
+                dtype=str,
+                keep_default_na=False,
+                na_values=[],
+                index_col=False,
+                skiprows=skip,
+                header=0,
+                names=columns,
+            )
     except (pd.errors.ParserError, ValueError) as exc:
-        first = str(exc).splitlines()[0]
-        raise DataFileError(f"cannot be read as CSV ({first})", name) from None
+        first_line = str(exc).splitlines()[0]
+        raise DataFileError(f"cannot be read as CSV ({first_line})", name) from None
     if len(data) != len(rows):  # a layout the two readers see differently: number by position
-        rows = list(range(2, len(data) + 2))
+        rows = list(range(skip + 2, len(data) + skip + 2))
     data.index = pd.Index(rows, name="sheet_row")
-    return data[~_empty_rows(data)]
+    return data[~_empty_rows(data)], decimal
 
 
 def _csv_text(file: Path) -> str:
     raw = file.read_bytes()
     name = file.name
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        msg = "UTF-16 text, not UTF-8; in Excel choose 'Save as: CSV UTF-8'"
+        raise DataFileError(msg, name)
     if b"\x00" in raw[:8192]:
         raise DataFileError("this is a binary file, not CSV text", name)
     try:
@@ -519,32 +554,70 @@ def _csv_text(file: Path) -> str:
             "choose 'Save as: CSV UTF-8'"
         )
         raise DataFileError(msg, name) from None
+    text = text.lstrip("\ufeff")  # a second byte-order mark, from saving twice
     if not text.strip():
         raise DataFileError("the file has no content", name)
     return text
 
 
-def _csv_layout(text: str, sep: str, name: str) -> tuple[list[str], list[int]]:
-    """The headers, and the row number (as a spreadsheet shows it) of each non-blank row.
+def _records(text: str, sep: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number where it starts, fields) of each record, any line ending, any size."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(2**31 - 1)  # a cell of notes can be long
+    try:
+        reader = csv.reader(_io.StringIO(text, newline=""), delimiter=sep)
+        line = 1
+        for record in reader:
+            yield line, record
+            line = reader.line_num + 1
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _is_blank(record: list[str]) -> bool:
+    return not any(field.strip() for field in record)
+
+
+def _header_record(records: list[tuple[int, list[str]]]) -> int:
+    """Which of the first records is the header: the first naming an identifying column
+    among three or more values (title rows above it are skipped), else the first that is
+    not blank."""
+    for position, (_line, record) in enumerate(records[:30]):
+        if sum(bool(f.strip()) for f in record) >= 3 and any(_is_id_header(f) for f in record):
+            return position
+    return next((p for p, (_line, r) in enumerate(records) if not _is_blank(r)), 0)
+
+
+def _csv_layout(text: str, sep: str, name: str) -> tuple[int, list[str], list[int]]:
+    """Lines to skip before the header, the headers, and the row number (as a spreadsheet
+    shows it) of each non-blank row below the header.
 
     Refuses repeated headers and rows with more values than there are headers (a comma in
     an unquoted value, which would shift every later value one column left). Empty fields
     after the last header (a trailing comma) are harmless.
     """
-    records = csv.reader(_io.StringIO(text), delimiter=sep)
-    columns = [c.strip() for c in next(records)]
+    try:
+        records = list(_records(text, sep))
+    except csv.Error as exc:
+        raise DataFileError(f"cannot be read as CSV ({exc})", name) from None
+    at = _header_record(records)
+    header_line, header = records[at]
+    columns = [c.strip() for c in header]
+    while columns and not columns[-1]:
+        columns.pop()  # a trailing separator on the header line
     repeated = sorted({c for c in columns if columns.count(c) > 1 and c})
     if repeated:
         shown = ", ".join(repr(c) for c in repeated)
         raise DataFileError(f"repeated headers: {shown}; every column needs its own", name)
+    columns = [c or f"column {i + 1}" for i, c in enumerate(columns)]
     width = len(columns)
     rows, over = [], []
-    for number, record in enumerate(records, start=2):
-        if not record:
+    for line, record in records[at + 1 :]:
+        if not record or (len(record) == 1 and not record[0].strip()):
             continue  # a blank line: no row
         if len(record) > width and any(v.strip() for v in record[width:]):
-            over.append(number)
-        rows.append(number)
+            over.append(line)
+        rows.append(line)
     if over:
         shown = ", ".join(map(str, over[:10])) + (" ..." if len(over) > 10 else "")
         msg = (
@@ -552,7 +625,7 @@ def _csv_layout(text: str, sep: str, name: str) -> tuple[list[str], list[int]]:
             f"{shown}; a value holding the separator must be in quotes"
         )
         raise DataFileError(msg, name)
-    return columns, rows
+    return header_line - 1, columns, rows
 
 
 def _empty_rows(data: pd.DataFrame) -> np.ndarray:

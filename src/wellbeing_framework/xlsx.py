@@ -72,32 +72,48 @@ def _open(file: Path, *, data_only: bool) -> Any:
 
 
 def _header_row(sheet: Any) -> int | None:
-    """The row (1-based) of the header: the first naming an identifying column."""
+    """The row (1-based) of the header: the first naming an identifying column among three
+    or more values (a cover sheet's "Date:" label is not a header)."""
     rows = sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, max_col=MAX_COLUMNS, values_only=True)
     for number, values in enumerate(rows, start=1):
         texts = {normalise_header(v) for v in values if isinstance(v, str)}
-        if texts & _ID_HEADERS:
+        filled = sum(v is not None and str(v).strip() != "" for v in values)
+        if filled >= 3 and texts & _ID_HEADERS:
             return number
     return None
+
+
+def _tables(workbook: Any) -> list[str]:
+    """The sheets that can hold a table: worksheets (not chart sheets), visible first."""
+    sheets = [t for t in workbook.sheetnames if hasattr(workbook[t], "iter_rows")]
+    visible = [t for t in sheets if getattr(workbook[t], "sheet_state", "visible") == "visible"]
+    return visible + [t for t in sheets if t not in visible]
 
 
 def _choose(workbook: Any, sheet: str | int | None, name: str) -> tuple[str, int]:
     """The sheet to read and its header row."""
     names = list(workbook.sheetnames)
     if sheet is not None:
+        if isinstance(sheet, str) and sheet not in names and sheet.strip().isdigit():
+            sheet = int(sheet)  # "1" on the command line: a number, unless a sheet is so named
         if isinstance(sheet, int) and not 0 <= sheet < len(names):
             msg = f"no sheet number {sheet} (the workbook has {len(names)}, from 0)"
             raise DataFileError(msg, name)
         chosen = names[sheet] if isinstance(sheet, int) else sheet
-        if chosen not in names:
-            msg = f"no sheet named {chosen!r} (sheets: {', '.join(map(repr, names))})"
+        if chosen not in names:  # the names are not listed: they may be people's names
+            msg = f"no sheet of that name (the workbook has {len(names)}; or give a number)"
             raise DataFileError(msg, name)
+        if not hasattr(workbook[chosen], "iter_rows"):
+            raise DataFileError("that sheet is a chart, not a table", name)
         return chosen, _header_row(workbook[chosen]) or 1
-    for title in names:
+    tables = _tables(workbook)
+    if not tables:
+        raise DataFileError("the workbook has no sheet with a table", name)
+    for title in tables:
         found = _header_row(workbook[title])
         if found is not None:
             return title, found
-    return names[0], 1
+    return tables[0], 1
 
 
 def _check_size(sheet: Any, name: str) -> None:
@@ -143,16 +159,21 @@ def _value(cell: Any, formula: Any) -> Any:
     return cell.value
 
 
-def _rows(values: Any, formulas: Any, first: int, width: int) -> Iterator[tuple[int, list[Any]]]:
-    """(row number, cells) for every row below the header, in step across both readings."""
+def _rows(
+    values: Any, formulas: Any, first: int, width: int, beyond: list[int]
+) -> Iterator[tuple[int, list[Any]]]:
+    """(row number, cells) for every row below the header, in step across both readings;
+    rows with values right of the header's width are added to ``beyond``."""
     from openpyxl.cell.read_only import EMPTY_CELL
 
     def padded(row: tuple[Any, ...]) -> list[Any]:
-        return [*row, *[EMPTY_CELL] * (width - len(row))]
+        return [*row[:width], *[EMPTY_CELL] * (width - len(row))]
 
-    kept = values.iter_rows(min_row=first, max_col=width)
+    kept = values.iter_rows(min_row=first)  # each row as long as it is
     typed = formulas.iter_rows(min_row=first, max_col=width)
     for number, (row, formula_row) in enumerate(zip(kept, typed, strict=False), start=first):
+        if any(getattr(c, "value", None) not in (None, "") for c in row[width:]):
+            beyond.append(number)
         cells = zip(padded(row), padded(formula_row), strict=True)
         yield number, [_value(cell, formula) for cell, formula in cells]
 
@@ -183,13 +204,20 @@ def read_xlsx(file: Path, sheet: str | int | None = None) -> tuple[pd.DataFrame,
         title, header_at = _choose(values_book, sheet, name)
         values, formulas = values_book[title], formulas_book[title]
         _check_size(values, name)
+        for worksheet in (values, formulas):  # the stored size may be wrong: read it all
+            worksheet.reset_dimensions()
         header = next(values.iter_rows(min_row=header_at, max_row=header_at, values_only=True), ())
         headers = _headers(tuple(header[:MAX_COLUMNS]))
         if not headers:
-            raise DataFileError(f"the sheet {title!r} has no header row", name)
+            raise DataFileError("the sheet has no header row", name)
+        repeated = sorted({h for h in headers if headers.count(h) > 1})
+        if repeated:
+            shown = ", ".join(repr(h) for h in repeated)
+            raise DataFileError(f"repeated headers: {shown}; every column needs its own", name)
         merged = _merged(values)
         numbers, records = [], []
-        for number, cells in _rows(values, formulas, header_at + 1, len(headers)):
+        beyond: list[int] = []
+        for number, cells in _rows(values, formulas, header_at + 1, len(headers), beyond):
             if any(c is not None and not (isinstance(c, str) and not c.strip()) for c in cells):
                 for col in range(len(headers)):
                     if (number, col + 1) in merged:
@@ -199,9 +227,17 @@ def read_xlsx(file: Path, sheet: str | int | None = None) -> tuple[pd.DataFrame,
     finally:
         values_book.close()
         formulas_book.close()
+    if beyond:
+        shown = ", ".join(map(str, beyond[:10])) + (" ..." if len(beyond) > 10 else "")
+        msg = (
+            f"{len(beyond)} rows have values to the right of the last header: rows {shown}; "
+            "give those columns a header or delete the values"
+        )
+        raise DataFileError(msg, name)
     data = pd.DataFrame(records, columns=headers, index=pd.Index(numbers, name="sheet_row"))
     data = data.apply(_typed)
-    where = f"sheet {title!r}, header on row {header_at}"
+    number = values_book.sheetnames.index(title)  # the name may be a person's: not shown
+    where = f"sheet {number + 1} of {len(values_book.sheetnames)}, header on row {header_at}"
     return data, where
 
 
