@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -577,3 +578,117 @@ class TestDaskFaults:
         code, _out, err, _written = self._run(source, tmp_path)
         assert code == 2
         assert "already holds" in err
+
+
+class TestHardenedReading:
+    def test_leading_zeros_kept_whatever_the_header(self, tmp_path: Path) -> None:
+        path = tmp_path / "z.csv"
+        path.write_text("person_id ,Ref,rb1\n007,0012,3\n7,12,4\n", encoding="utf-8")
+        data = wf.read_ratings(path)
+        assert data["person_id"].tolist() == ["007", "7"]
+        assert data["Ref"].tolist() == ["0012", "12"]  # an unknown identifier stays text
+        assert data["rb1"].tolist() == [3, 4]
+
+    def test_thousands_separators_are_never_ratings(self, tmp_path: Path) -> None:
+        comma = tmp_path / "c.csv"
+        comma.write_text('person_id,rb1\np1,"1,000"\np2,3\n', encoding="utf-8")
+        report = wf.validate(wf.read_ratings(comma), FW)
+        assert report.errors["problem"].iloc[0].startswith("not a number")
+        semi = tmp_path / "s.csv"
+        semi.write_text("person_id;rb1;rb2\np1;1.000;3,5\np2;3;4\n", encoding="utf-8")
+        data = wf.read_ratings(semi)
+        assert data["rb1"].tolist() == ["1.000", "3"]  # left as text, reported by validate
+        assert data["rb2"].tolist() == [3.5, 4.0]
+
+    @pytest.mark.parametrize("ending", ["\r", "\r\n"])
+    def test_any_line_ending(self, tmp_path: Path, ending: str) -> None:
+        path = tmp_path / "e.csv"
+        path.write_text(ending.join([HEAD, _line("p1", 1), _line("p2", 2)]) + ending, newline="")
+        assert list(wf.read_ratings(path).index) == [2, 3]
+
+    def test_a_long_note(self, tmp_path: Path) -> None:
+        path = tmp_path / "long.csv"
+        path.write_text(HEAD + ",Notes\n" + _line("p1", 1) + ',"' + "x" * 200_000 + '"\n')
+        assert len(wf.read_ratings(path)["Notes"].iloc[0]) == 200_000
+
+    def test_title_rows_and_space_lines(self, tmp_path: Path) -> None:
+        lines = ["Team North assessments", "", HEAD, _line("p1", 1), "   ", _line("p2", 2, "9")]
+        data = wf.read_ratings(_csv(tmp_path / "t.csv", lines))
+        assert list(data.index) == [4, 6]
+        assert set(wf.validate(data, FW).errors["sheet_row"]) == {6}
+
+    def test_utf16_is_named(self, tmp_path: Path) -> None:
+        path = tmp_path / "u.csv"
+        path.write_bytes("person_id,rb1\np1,3\n".encode("utf-16"))
+        with pytest.raises(wf.DataFileError, match="UTF-16"):
+            wf.read_ratings(path)
+
+    @staticmethod
+    def _book(path: Path, *sheets: tuple[str, list[list[object]]]) -> Path:
+        book = Workbook()
+        book.remove(book.active)
+        for title, rows in sheets:
+            sheet = book.create_sheet(title)
+            for row in rows:
+                sheet.append(row)
+        book.save(path)
+        return path
+
+    ROWS: ClassVar[list[list[object]]] = [
+        ["person_id", "wave", "rb1", "rb2"],
+        ["p1", 1, 3, 4],
+        ["p2", 1, 2, 2],
+    ]
+
+    def test_a_wrong_stored_size_is_not_trusted(self, tmp_path: Path) -> None:
+        import re
+        import zipfile
+
+        path = self._book(tmp_path / "d.xlsx", ("Data", self.ROWS))
+        fixed = tmp_path / "dim.xlsx"
+        with zipfile.ZipFile(path) as old, zipfile.ZipFile(fixed, "w") as new:
+            for item in old.infolist():
+                content = old.read(item.filename)
+                if item.filename.startswith("xl/worksheets/sheet"):
+                    content = re.sub(
+                        rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:B2"/>', content
+                    )
+                new.writestr(item, content)
+        data = wf.read_ratings(fixed)
+        assert data.shape == (2, 4)
+
+    def test_hidden_and_chart_sheets_passed_over(self, tmp_path: Path) -> None:
+        from openpyxl import load_workbook
+
+        path = self._book(tmp_path / "h.xlsx", ("Old", self.ROWS[:2]), ("Current", self.ROWS))
+        from openpyxl.chart import BarChart, Reference
+
+        book = load_workbook(path)
+        book["Old"].sheet_state = "hidden"
+        chart = BarChart()
+        chart.add_data(Reference(book["Current"], min_col=3, min_row=1, max_row=3))
+        book.create_chartsheet("Chart", 0).add_chart(chart)
+        book.save(path)
+        assert len(wf.read_ratings(path)) == 2
+
+    def test_a_sheet_named_by_digits(self, tmp_path: Path) -> None:
+        path = self._book(tmp_path / "w.xlsx", ("1", self.ROWS[:2]), ("2", self.ROWS))
+        assert len(wf.read_ratings(path, sheet="2")) == 2  # the sheet named "2"
+        assert len(wf.read_ratings(path, sheet=0)) == 1  # the first sheet
+
+    def test_repeated_headers_and_values_beyond_the_header_refused(self, tmp_path: Path) -> None:
+        twice = self._book(tmp_path / "r.xlsx", ("D", [["person_id", "rb1", "rb1"], ["p1", 3, 4]]))
+        with pytest.raises(wf.DataFileError, match="repeated headers: 'rb1'"):
+            wf.read_ratings(twice)
+        rows = [r.copy() for r in self.ROWS]
+        rows[2] = [*rows[2], None, "stray note"]
+        beyond = self._book(tmp_path / "b.xlsx", ("D", rows))
+        with pytest.raises(
+            wf.DataFileError, match=r"values to the right of the last header: rows 3"
+        ):
+            wf.read_ratings(beyond)
+
+    def test_a_cover_with_a_date_label_is_not_the_data(self, tmp_path: Path) -> None:
+        cover = [["Date:", "March 2025"], ["Prepared by", "the team"]]
+        path = self._book(tmp_path / "c.xlsx", ("Cover", cover), ("Data", self.ROWS))
+        assert wf.read_ratings(path).attrs["read"]["where"] == "sheet 2 of 2, header on row 1"

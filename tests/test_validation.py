@@ -292,7 +292,9 @@ class TestValidateLong:
         )
         report = wf.validate(long, framework)
         assert report.n_rejected == 2
-        assert problems_at(report, 0) == ["duplicate assessment: same person and date as sheet row 3"]
+        assert problems_at(report, 0) == [
+            "duplicate assessment: same person and date as sheet row 3"
+        ]
 
 
 class TestReportDisplay:
