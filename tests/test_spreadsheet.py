@@ -284,14 +284,14 @@ class TestColumnMapping:
 
     def test_suggestions_by_text_and_title(self) -> None:
         found = wf.suggest_columns(
-            [FW.indicators[0].text, "Quality of life", "Selfworth", "Assessor"], FW
+            [FW.indicators[0].text, "Quality of life", "Selfworth", "Comments"], FW
         )
         assert found.applied == {
             FW.indicators[0].text: "rb1",
             "Quality of life": "qol",
             "Selfworth": "self_worth",
         }
-        assert found.unmatched == ("Assessor",)
+        assert found.unmatched == ("Comments",)
 
 
 class TestOutputValues:
@@ -389,7 +389,7 @@ class TestNameCollisions:
         assert report.n_rejected == 1
         problem = report.errors["problem"].iloc[0]
         assert problem.startswith(f"column {name!r} has the name of a column the library")
-        renamed = wf.validate(data, FW, columns={name: f"{name}_in"})
+        renamed = wf.validate(data, FW, columns={name: f"input_{name}"})
         assert renamed.ok
 
     @pytest.mark.parametrize(

@@ -276,7 +276,7 @@ class TestValidateLong:
         )
         report = wf.validate(long, framework)
         assert list(report.rejected.index) == [0, 1]
-        assert problems_at(report, 0) == ["rejected with its assessment (problem in row 1)"]
+        assert problems_at(report, 0) == ["rejected with its assessment (problem in sheet row 3)"]
         assert report.n_rows == report.n_valid + report.n_rejected
 
     def test_long_duplicate_assessment(self, framework: wf.Framework) -> None:

@@ -15,7 +15,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wellbeing_framework.columns import load_columns, suggest_columns
+from wellbeing_framework.columns import (
+    ALIASES,
+    load_columns,
+    normalise_header,
+    suggest_columns,
+)
 from wellbeing_framework.framework import Framework
 from wellbeing_framework.problems import Problems
 from wellbeing_framework.shapes import INDICATOR_COL
@@ -49,18 +54,31 @@ def check_columns(
         )
 
 
-def check_cells(data: pd.DataFrame, problems: Problems) -> None:
+def check_cells(data: pd.DataFrame, used: Sequence[str], problems: Problems) -> pd.DataFrame:
     """Spreadsheet cells that hold no usable value (an error value, a formula without a
-    saved result, a merged cell), in any column: a problem of their row."""
+    saved result, a merged cell): a problem of their row in the ``used`` columns (ratings,
+    identifiers, dates); elsewhere (notes, a total) a note, and the cells left empty."""
+    out = data
     for position, column in enumerate(data.columns):
         values = data.iloc[:, position]
         if not pd.api.types.is_object_dtype(values.dtype):
             continue
         faults = values.map(lambda v: str(v) if isinstance(v, CellFault) else None)
         found = faults.notna().to_numpy(dtype=bool)
-        if found.any():
-            rows = np.flatnonzero(found)
-            problems.rows(rows, str(column), faults.to_numpy(dtype=object)[rows].tolist())
+        if not found.any():
+            continue
+        rows = np.flatnonzero(found)
+        texts = faults.to_numpy(dtype=object)[rows].tolist()
+        if column in used:
+            problems.rows(rows, str(column), texts)
+            continue
+        kinds = "; ".join(sorted(set(texts)))
+        problems.note(
+            f"column {column!r}: {len(rows)} cells hold no usable value ({kinds}); left empty"
+        )
+        out = data.copy() if out is data else out  # the input is never changed
+        out.isetitem(position, values.where(~found, None).array)
+    return out
 
 
 def prepare_columns(
@@ -89,7 +107,8 @@ def prepare_columns(
             kept.append(header)
     for header, name in renames.items():
         problems.note(f"column {header!r} read as {name} ({how[header]})")
-    _output_names(kept, framework, problems)
+    _output_names(kept, renames, framework, problems)
+    _unknown_targets(renames, how, framework, problems)
     _unused_rated(found, renames, kept, framework, problems)
     asked = load_columns(columns) if columns is not None else {}
     _missing_keys(data, found, renames, kept, asked, framework, problems)
@@ -189,19 +208,48 @@ _ADDED = (
     "approach",
     "continuum_position",
     "reasons",
+    "sheet_row",
 )
 
 
-def _output_names(kept: list[str], fw: Framework, problems: Problems) -> None:
-    """Input columns named like a column the library writes: they would be overwritten or
-    appear twice in the scores, so they are refused, with how to keep them."""
+def _output_names(
+    kept: list[str], renames: dict[str, str], fw: Framework, problems: Problems
+) -> None:
+    """Input columns named (or mapped to a name) like a column the library writes: they
+    would be overwritten or appear twice in the scores, so they are refused."""
     scored = [d.key for d in fw.domains] + [c.key for c in fw.centre]
     added = {*_ADDED, *(d.key for d in fw.domains), *(f"{k}_band" for k in scored)}
     for header in kept:
         if header in added or header.startswith("flag_"):
             problems.table(
                 f"column {header!r} has the name of a column the library writes; rename it "
-                f"(columns={{{header!r}: {header + '_in'!r}}}) or remove it",
+                f"(columns={{{header!r}: {'input_' + header!r}}}) or remove it",
+                column=header,
+            )
+    for header, name in renames.items():
+        if name in added or name.startswith("flag_"):
+            problems.table(
+                f"column {header!r} is mapped to {name!r}, the name of a column the library "
+                "writes; map it to another name",
+                column=header,
+            )
+
+
+def _unknown_targets(
+    renames: dict[str, str], how: dict[str, str], fw: Framework, problems: Problems
+) -> None:
+    """A mapping to a name spelt like one of the framework's keys but not one (``sw_five``
+    for sw5): that indicator would be left out without a word."""
+    keys = [*fw.indicator_keys, *(c.key for c in fw.centre)]
+    known = {*keys, *ALIASES}
+    for header, name in renames.items():
+        if how[header] != "as mapped" or name in known:
+            continue
+        close = difflib.get_close_matches(normalise_header(name), keys, n=1, cutoff=0.6)
+        if close:
+            problems.table(
+                f"column {header!r} is mapped to {name!r}, which is not a name of this "
+                f"framework (did you mean {close[0]!r}?)",
                 column=header,
             )
 

@@ -76,7 +76,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "date assessed",
         "assessed on",
     ),
-    "rater": ("rater", "rated by", "completed by", "respondent"),
+    "rater": ("rater", "rated by", "completed by", "respondent", "assessor", "assessed by"),
     "wave": ("wave", "time point", "timepoint", "occasion"),
     "indicator": ("indicator", "indicator key"),
     "rating": ("rating",),

@@ -379,6 +379,31 @@ def check(
     )
 
 
+def _nothing_rated(
+    ratings: np.ndarray, present: list[str], sheet: np.ndarray, problems: Problems
+) -> None:
+    """Rows in which every rating is empty (a total or a note typed below the table, or an
+    assessment not done) are scored as missing, by the rules; a note names them."""
+    if not present or ratings.size == 0:
+        return
+    blank = np.isnan(ratings).all(axis=1)
+    flagged = [b["row"].to_numpy() for b in problems.blocks if b["row"].notna().all()]
+    if flagged and blank.any():  # a row with a problem says so already
+        blank[np.concatenate(flagged).astype(np.intp)] = False
+    empty = np.flatnonzero(blank)
+    if len(empty):
+        shown = ", ".join(map(str, sheet[empty[:10]])) + (" ..." if len(empty) > 10 else "")
+        problems.note(
+            f"{len(empty)} rows have nothing rated (sheet rows {shown}): a total or a note "
+            "below the table? They are scored as missing"
+        )
+
+
+def _ids(person: str | None, date: str | None, rater: str | None) -> list[str]:
+    """The identifying columns of an assessment."""
+    return [c for c in (person, date, rater, "wave") if c is not None]
+
+
 def _check_wide(
     data: pd.DataFrame,
     framework: Framework,
@@ -393,8 +418,10 @@ def _check_wide(
     keys = rating_keys(framework)
     n = len(data)
     check_columns(data, framework, keys, problems)
-    check_cells(data, problems)
+    data = check_cells(data, [*keys, *_ids(person, date, rater)], problems)
     ratings = rating_block(data, keys, framework, problems)
+    present = [k for k in keys if k in data.columns]
+    _nothing_rated(ratings, present, sheet_numbers(data.index), problems)
     parsed_date = check_ids(data, problems, person=person, date=date, rule=dates)
     if duplicates:
         check_duplicates(
@@ -428,9 +455,10 @@ def _check_wide(
 
 
 def _spread_to_assessments(
-    problems: Problems, group: np.ndarray, n: int
+    problems: Problems, group: np.ndarray, n: int, sheet: np.ndarray
 ) -> tuple[pd.DataFrame, np.ndarray]:
-    """A problem anywhere in an assessment rejects all of its rows, saying where."""
+    """A problem anywhere in an assessment rejects all of its rows, saying where (the sheet
+    row of its first problem)."""
     errors = problems.frame()
     bad_rows = rows_with_problems(errors, n)
     if not bad_rows.any():
@@ -441,7 +469,8 @@ def _spread_to_assessments(
         first_bad = pd.Series(np.flatnonzero(bad_rows), index=group[bad_rows])
         first_bad = first_bad[~first_bad.index.duplicated()]
         texts = [
-            f"rejected with its assessment (problem in row {first_bad[g]})" for g in group[rows]
+            f"rejected with its assessment (problem in sheet row {sheet[first_bad[g]]})"
+            for g in group[rows]
         ]
         problems.rows(rows, None, texts)
         errors = problems.frame()
@@ -461,7 +490,8 @@ def _check_long(
 ) -> Checked:
     keys = rating_keys(framework)
     n = len(data)
-    check_cells(data, problems)
+    used = [INDICATOR_COL, RATING_COL, *_ids(person, date, rater)]
+    data = check_cells(data, used, problems)
     codes = long_indicator_codes(data[INDICATOR_COL], keys, problems)
     values, found = rating_values(data[RATING_COL], framework)
     add_rating_problems(problems, found, RATING_COL)
@@ -484,7 +514,7 @@ def _check_long(
     ratings = np.full((len(first), len(keys)), np.nan)
     ok_cells = known & ~np.isnan(values)
     ratings[group[ok_cells], codes[ok_cells]] = values[ok_cells]
-    errors, bad_rows = _spread_to_assessments(problems, group, n)
+    errors, bad_rows = _spread_to_assessments(problems, group, n, sheet)
     return Checked(
         framework=framework,
         shape="long",
