@@ -571,6 +571,21 @@ class TestDaskFaults:
         assert "Traceback" not in err
         assert not written.exists()
 
+    def test_every_row_rejected_writes_no_output(self, tmp_path: Path) -> None:
+        parts = [self._part(5, 0, rating=9), self._part(5, 100, rating=9)]
+        code, _out, err, written = self._run(self._dataset(tmp_path / "in", parts), tmp_path)
+        assert code == 1
+        assert "no row could be scored" in err
+        assert not written.exists()
+
+    def test_parts_holding_different_kinds_of_values(self, tmp_path: Path) -> None:
+        parts = [self._part(5, 0), self._part(5, 100)]
+        parts[1]["rb1"] = "three"
+        code, _out, err, _written = self._run(self._dataset(tmp_path / "in", parts), tmp_path)
+        assert code == 2
+        assert "rb1 (numbers and text)" in err
+        assert err.count("\n") == 1
+
     def test_output_folder_with_parts_is_refused(self, tmp_path: Path) -> None:
         source = self._dataset(tmp_path / "in", [self._part(5, 0)])
         (tmp_path / "out").mkdir()
@@ -692,3 +707,93 @@ class TestHardenedReading:
         cover = [["Date:", "March 2025"], ["Prepared by", "the team"]]
         path = self._book(tmp_path / "c.xlsx", ("Cover", cover), ("Data", self.ROWS))
         assert wf.read_ratings(path).attrs["read"]["where"] == "sheet 2 of 2, header on row 1"
+
+
+class TestMoreFaults:
+    def test_output_in_a_missing_folder_names_the_output(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        ratings = _csv(tmp_path / "r.csv", [HEAD, _line("p1", 1)])
+        out = tmp_path / "no" / "such" / "scores.csv"
+        assert main(["score", str(ratings), "-o", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert "scores.csv" in err
+        assert ".part" not in err
+
+    def test_written_files_are_ordinary_files(self, tmp_path: Path) -> None:
+        import os
+        import stat
+
+        out = wf.write_table(pd.DataFrame({"a": [1]}), tmp_path / "t.csv")
+        mask = os.umask(0)
+        os.umask(mask)
+        assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~mask
+
+    def test_interrupted_run_is_one_line(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        from wellbeing_framework import commands
+
+        def stop(args: object) -> int:
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(commands, "run_framework", stop)
+        assert main(["framework", "show"]) == 130
+        assert "nothing is half-written" in capsys.readouterr().err
+
+    def test_a_rejected_file_of_unknown_type_is_refused_before_any_work(
+        self, tmp_path: Path
+    ) -> None:
+        ratings = _csv(tmp_path / "r.csv", [HEAD, _line("p1", 1)])
+        out = tmp_path / "s.csv"
+        assert (
+            main(["score", str(ratings), "-o", str(out), "--rejected", str(tmp_path / "r.json")])
+            == 2
+        )
+        assert not out.exists()
+
+    def test_stale_scores_and_their_sidecar_removed(self, tmp_path: Path) -> None:
+        bad = _csv(tmp_path / "bad.csv", [HEAD, _line("p1", 1, "9")])
+        out = wf.write_table(
+            wf.score(pd.DataFrame({"person_id": ["x"], "rb1": [3]}), FW), tmp_path / "s.csv"
+        )
+        assert (tmp_path / "s.csv.meta.json").exists()
+        main(["score", str(bad), "-o", str(out), "--rejected", str(tmp_path / "rej.csv")])
+        assert not out.exists()
+        assert not (tmp_path / "s.csv.meta.json").exists()
+
+    def test_durations_are_not_ratings(self) -> None:
+        data = pd.DataFrame({"person_id": ["a"], "rb1": pd.to_timedelta([3], unit="ns")})
+        assert wf.validate(data, FW).errors["problem"].iloc[0].startswith("not a number")
+
+    def test_faulty_cells_outside_the_ratings_are_a_note(self, tmp_path: Path) -> None:
+        rows = _rows(3)
+        rows[1][-1] = "=HYPERLINK(A2)"  # in Notes, never calculated
+        report = wf.validate(wf.read_ratings(_workbook(tmp_path / "n.xlsx", rows)), FW)
+        assert report.ok
+        assert any(
+            n.startswith("column 'Notes': 1 cells hold no usable value") for n in report.notes
+        )
+        assert report.valid["Notes"].isna().sum() == 1
+
+    def test_a_mapping_to_a_misspelt_key_or_an_output_name(self) -> None:
+        data = pd.DataFrame(
+            {
+                "person_id": ["p1"],
+                **{k: [3] for k in FW.indicator_keys[:-1]},
+                "Item SW5": [9],
+                "Total": [50],
+            }
+        )
+        report = wf.validate(data, FW, columns={"Item SW5": "sw_five", "Total": "index"})
+        problems = " ".join(report.errors["problem"])
+        assert (
+            "mapped to 'sw_five', which is not a name of this framework (did you mean 'sw5'?)"
+            in problems
+        )
+        assert "mapped to 'index', the name of a column the library writes" in problems
+
+    def test_rows_with_nothing_rated_are_named(self, tmp_path: Path) -> None:
+        lines = [HEAD, _line("p1", 1), "Total assessments: 1," + "," * len(FW.indicator_keys)]
+        report = wf.validate(wf.read_ratings(_csv(tmp_path / "f.csv", lines)), FW)
+        assert any("1 rows have nothing rated (sheet rows 3)" in n for n in report.notes)

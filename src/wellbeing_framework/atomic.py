@@ -33,17 +33,31 @@ def replacing(path: str | os.PathLike[str]) -> Iterator[Path]:
     ('whole', ['a.txt'])
     """
     target = Path(path)
-    handle, name = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".part", dir=target.parent if str(target.parent) else "."
-    )
+    folder = target.parent if str(target.parent) else Path()
+    if not folder.is_dir():
+        msg = f"no folder {str(folder)!r} to write {target.name} in"
+        raise FileNotFoundError(msg)
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+    except PermissionError:
+        msg = f"no permission to write {target.name} in {str(folder)!r}"
+        raise PermissionError(msg) from None
     os.close(handle)
     part = Path(name)
     try:
         yield part
+        os.chmod(part, 0o666 & ~_umask())  # as an ordinary new file, not private to us
         os.replace(part, target)
     except BaseException:
         part.unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    """The process's file-creation mask (read by setting it and setting it back)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_text(path: str | os.PathLike[str], text: str) -> Path:

@@ -23,7 +23,8 @@ def check_ids(
     if person is not None:
         if person not in data.columns:
             problems.table(
-                f"no {person!r} column (pass person=None if the data have no person identifier)",
+                f"no {person!r} column: name the column that identifies people (columns= in "
+                "Python, --columns on the command line), or pass person=None if there is none",
                 column=person,
             )
         else:

@@ -36,6 +36,10 @@ def rating_values(values: pd.Series, framework: Framework) -> tuple[np.ndarray, 
         raw_values = values.to_numpy(dtype=object)
         problems.append((present, f"a boolean, not a rating ({expected})", raw_values[present]))
         return np.full(len(values), np.nan), problems
+    if pd.api.types.is_timedelta64_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype):
+        present = values.notna().to_numpy()  # durations and dates are not ratings
+        problems.append((present, f"not a number ({expected})", None))
+        return np.full(len(values), np.nan), problems
     if pd.api.types.is_numeric_dtype(dtype):
         numbers = np.array(values.to_numpy(dtype=float, na_value=np.nan))
     else:
@@ -90,6 +94,7 @@ def rating_block(
         for k in present
         if pd.api.types.is_numeric_dtype(data[k].dtype)
         and not pd.api.types.is_bool_dtype(data[k].dtype)
+        and not pd.api.types.is_timedelta64_dtype(data[k].dtype)
     ]
     if numeric == list(keys):  # fast path: every rated column numeric and present
         return numeric_block(data, numeric, framework, problems)

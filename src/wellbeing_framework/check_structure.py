@@ -108,7 +108,7 @@ def prepare_columns(
     for header, name in renames.items():
         problems.note(f"column {header!r} read as {name} ({how[header]})")
     _output_names(kept, renames, framework, problems)
-    _unknown_targets(renames, how, framework, problems)
+    _unknown_targets(renames, how, found, framework, problems)
     _unused_rated(found, renames, kept, framework, problems)
     asked = load_columns(columns) if columns is not None else {}
     _missing_keys(data, found, renames, kept, asked, framework, problems)
@@ -236,16 +236,20 @@ def _output_names(
 
 
 def _unknown_targets(
-    renames: dict[str, str], how: dict[str, str], fw: Framework, problems: Problems
+    renames: dict[str, str], how: dict[str, str], found: Any, fw: Framework, problems: Problems
 ) -> None:
-    """A mapping to a name spelt like one of the framework's keys but not one (``sw_five``
-    for sw5): that indicator would be left out without a word."""
+    """A mapping to a name that is not one of the framework's, of a column that looks like
+    a rating (``Item SW5`` to ``sw_five``): that indicator would be left out without a word."""
     keys = [*fw.indicator_keys, *(c.key for c in fw.centre)]
     known = {*keys, *ALIASES}
+    suggested = {
+        m.header: m.name for m in found.matches if m.name in keys and m.confidence != "possible"
+    }
     for header, name in renames.items():
         if how[header] != "as mapped" or name in known:
             continue
         close = difflib.get_close_matches(normalise_header(name), keys, n=1, cutoff=0.6)
+        close = close or ([suggested[header]] if header in suggested else [])
         if close:
             problems.table(
                 f"column {header!r} is mapped to {name!r}, which is not a name of this "

@@ -237,6 +237,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `wellbeing framework show | head`: the reader has gone
         _quiet_stdout()
         return EXIT_OK
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        say("interrupted: files are written whole or not at all, so nothing is half-written")
+        return 130
     except ValidationError as exc:
         if args.debug:
             raise

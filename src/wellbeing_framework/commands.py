@@ -34,7 +34,7 @@ from wellbeing_framework.io import (
 )
 from wellbeing_framework.problems import SHEET_ROW
 from wellbeing_framework.scoring import ScoringRules, score, score_one
-from wellbeing_framework.tables import READ_KEY
+from wellbeing_framework.tables import READ_KEY, sidecar_path
 from wellbeing_framework.validation import validate
 
 __all__ = [
@@ -248,41 +248,72 @@ def _score_with_dask(args: argparse.Namespace, fw: Framework, rules: ScoringRule
     resolved = (rules or ScoringRules()).resolve(fw)
     from wellbeing_framework.dask_engine import score_valid_dask
 
-    scores = score_valid_dask(report.valid, fw, resolved, **_date_rule(args))
-    metadata = {"wellbeing_framework": json.dumps(provenance(fw, resolved))}
-    _write_dataset(scores, Path(args.output), metadata)
+    if report.n_valid:
+        scores = score_valid_dask(report.valid, fw, resolved, **_date_rule(args))
+        metadata = {"wellbeing_framework": json.dumps(provenance(fw, resolved))}
+        _write_dataset(scores, Path(args.output), metadata)
     if args.rejected is not None and report.n_rejected:
         write_table(report.rejected, args.rejected)
     print(f"rows in: {report.n_rows} = scored {report.n_valid} + rejected {report.n_rejected}")
+    if report.n_rejected:
+        say(report.summary(limit=10, sheet_rows=True, notes=False).split("\n", 1)[-1])
+    if not report.n_valid:
+        say("error: no row could be scored; nothing written to -o")
+        return EXIT_INVALID
     print(f"wrote {args.output} (partitioned Parquet)")
     return EXIT_OK
 
 
+def _kind(arrow_type: Any) -> str:
+    """What a column holds, broadly: numbers (whole or not alike), text, dates, other."""
+    import pyarrow as pa
+
+    if pa.types.is_integer(arrow_type) or pa.types.is_floating(arrow_type):
+        return "numbers"
+    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
+        return "text"
+    if pa.types.is_timestamp(arrow_type) or pa.types.is_date(arrow_type):
+        return "dates"
+    if pa.types.is_null(arrow_type):
+        return "none"  # an empty part: no values, so no kind
+    return str(arrow_type)
+
+
 def _check_parts(source: Path) -> None:
-    """Every part file of a Parquet dataset readable and with the same columns, checked
-    from the files' footers before any work: a damaged or mismatched part stops the run
-    with a clear line, never a traceback after part of the output is written."""
+    """Every part file of a Parquet dataset readable and with the same columns holding the
+    same kind of values, checked from the files' footers before any work: a damaged or
+    mismatched part stops the run with one clear line, never a traceback after part of the
+    output is written."""
     import pyarrow.parquet as pq
 
     parts = sorted(source.glob("*.parquet")) if source.is_dir() else [source]
-    columns: dict[str, set[str]] = {}
+    kinds: dict[str, dict[str, str]] = {}
     for part in parts:
         try:
-            columns[part.name] = set(pq.read_schema(part).names)
+            schema = pq.read_schema(part)
         except Exception as exc:  # pyarrow raises ArrowInvalid and OSError for a bad file
             msg = f"the part file {part.name} is damaged or not Parquet ({type(exc).__name__})"
             raise DataFileError(msg, source.name) from None
-    if not columns:
+        empty = pq.read_metadata(part).num_rows == 0  # no values, so no kinds to compare
+        kinds[part.name] = {
+            n: "none" if empty else _kind(t)
+            for n, t in zip(schema.names, schema.types, strict=True)
+        }
+    if not kinds:
         raise DataFileError("no Parquet part files (*.parquet) in the folder", source.name)
-    first, *others = columns
+    first, *others = kinds
     for name in others:
-        if columns[name] != columns[first]:
-            lacking = sorted(columns[first] - columns[name]) or sorted(
-                columns[name] - columns[first]
-            )
+        a, b = kinds[first], kinds[name]
+        differ = sorted(set(a) ^ set(b))
+        differ += [
+            f"{c} ({a[c]} and {b[c]})"
+            for c in sorted(set(a) & set(b))
+            if a[c] != b[c] and "none" not in (a[c], b[c])
+        ]
+        if differ:
             msg = (
                 f"the part files do not share one set of columns: {name} and {first} differ "
-                f"in {', '.join(lacking[:5])}"
+                f"in {', '.join(differ[:5])}"
             )
             raise DataFileError(msg, source.name)
 
@@ -378,6 +409,11 @@ def _unsafe_outputs(args: argparse.Namespace) -> str | None:
     """Why the outputs asked for would destroy an input or each other, if they would."""
     if _same_file(args.output, args.rejected):
         return "-o and --rejected name the same file: give each its own"
+    formats = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".parquet", ".pq")
+    for flag, path in (("-o", args.output), ("--rejected", args.rejected)):
+        engine_folder = flag == "-o" and args.engine == "dask"
+        if path is not None and not engine_folder and Path(path).suffix.lower() not in formats:
+            return f"{flag} must end in .csv, .xlsx or .parquet"
     out = Path(args.output)
     if args.engine == "dask" and out.is_dir():
         others = [p for p in out.iterdir() if not _dataset_part(p)]
@@ -443,6 +479,7 @@ def run_score(args: argparse.Namespace) -> int:
     else:
         if Path(args.output).is_file():  # an old scores file must not pass for this run's
             Path(args.output).unlink()
+            sidecar_path(args.output).unlink(missing_ok=True)
             print(f"removed the old {args.output}")
         say("error: no row could be scored; nothing written to -o")
     if args.rejected is not None and report.n_rejected:

@@ -20,6 +20,7 @@ How it stays correct and bounded in memory:
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -222,7 +223,9 @@ def _meta_from(data: Any, fn: Any) -> pd.DataFrame:
     Reads only the first partition (``npartitions=-1`` would read every partition: the
     whole dataset in memory at once), and further ones only if it is empty.
     """
-    head = data.head(5, npartitions=1, compute=True)
+    with warnings.catch_warnings():  # a first partition shorter than 5 rows is no matter
+        warnings.simplefilter("ignore", UserWarning)
+        head = data.head(5, npartitions=1, compute=True)
     if head.empty:
         head = data.head(5, npartitions=-1)
     empty: pd.DataFrame = fn(head).iloc[:0]

@@ -150,7 +150,8 @@ class ValidationReport:
                 where += f", column {column}"
             lines.append(f"  {where}: {problem}")
         if self.n_errors > limit:
-            lines.append(f"  ... and {self.n_errors - limit} more (see report.errors)")
+            more = "the --rejected file" if sheet_rows else "report.errors"
+            lines.append(f"  ... and {self.n_errors - limit} more (see {more})")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
