@@ -797,3 +797,20 @@ class TestMoreFaults:
         lines = [HEAD, _line("p1", 1), "Total assessments: 1," + "," * len(FW.indicator_keys)]
         report = wf.validate(wf.read_ratings(_csv(tmp_path / "f.csv", lines)), FW)
         assert any("1 rows have nothing rated (sheet rows 3)" in n for n in report.notes)
+
+
+def test_the_report_says_how_many_answers_were_read_as_missing(tmp_path: Path) -> None:
+    """The missing-answer counts reach the report, each through the disclosure policy."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
+    from team_workbook import make_team_workbook
+
+    book = make_team_workbook(tmp_path / "team.xlsx")
+    data = wf.read_ratings(book, columns={"RB4 score": "rb4"})
+    count = data.attrs["read"]["missing"]["n/a"]
+    report = wf.validate(data, FW)
+    page = wf.cohort_report(report.valid, FW)
+    published = wf.DisclosurePolicy().apply_total(float(count))
+    shown = "a few" if published is None else f"{published:,}"
+    assert f"Read as missing answers when the file was read: {shown} &#x27;n/a&#x27;." in page

@@ -56,6 +56,7 @@ from wellbeing_framework.plot.style import (
 )
 from wellbeing_framework.scoring import ScoringRules, score
 from wellbeing_framework.shapes import detect_shape, to_wide
+from wellbeing_framework.tables import READ_KEY
 from wellbeing_framework.validation import validate
 
 __all__ = ["Published", "cohort_report", "published_tables", "write_report"]
@@ -517,8 +518,28 @@ def _reliability_section(tables: Published) -> str:
     )
 
 
+def _missing_answers(ratings: pd.DataFrame, policy: DisclosurePolicy) -> str:
+    """How many answers the missing-answer tokens blanked when the file was read (each
+    count through the disclosure policy), as a sentence; empty when not known."""
+    counts = ratings.attrs.get(READ_KEY, {}).get("missing") or {}
+    shown = []
+    for token, count in counts.items():
+        published = policy.apply_total(float(count))
+        number = "a few" if published is None else f"{published:,}"
+        shown.append(f"{number} {'empty cells' if token == '' else repr(token)}")
+    if not shown:
+        return ""
+    return (
+        f"<p>Read as missing answers when the file was read: {html.escape(', '.join(shown))}."
+        " Any other text in a rating cell was a problem, never a silent blank.</p>"
+    )
+
+
 def _methods_section(
-    framework: Framework, rules: ScoringRules, continuum_rules: ContinuumRules
+    framework: Framework,
+    rules: ScoringRules,
+    continuum_rules: ContinuumRules,
+    missing: str = "",
 ) -> str:
     rules_json = html.escape(json.dumps(converter.unstructure(rules), indent=2))
     continuum_json = html.escape(
@@ -529,7 +550,7 @@ def _methods_section(
         "0-100; reliable change follows Jacobson &amp; Truax (1991), a change being reliable "
         "when |RCI| &gt; 1.959964 (z for a two-sided 95% level); counts pass through the "
         "disclosure policy above.</p>"
-        f"<details><summary>Scoring rules</summary><pre>{rules_json}</pre></details>"
+        f"{missing}<details><summary>Scoring rules</summary><pre>{rules_json}</pre></details>"
         f"<details><summary>Continuum rules</summary><pre>{continuum_json}</pre></details>"
     )
 
@@ -619,7 +640,8 @@ def cohort_report(
             _continuum_section(tables, framework),
             _reliability_section(tables),
         ]
-    sections.append(_methods_section(framework, resolved, placing))
+    missing = _missing_answers(ratings, tables.policy)
+    sections.append(_methods_section(framework, resolved, placing, missing))
     made = _dt.datetime.now(tz=_dt.UTC).strftime("%d %B %Y")
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'

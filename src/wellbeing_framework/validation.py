@@ -387,7 +387,11 @@ def _nothing_rated(
     assessment not done) are scored as missing, by the rules; a note names them."""
     if not present or ratings.size == 0:
         return
-    blank = np.isnan(ratings).all(axis=1)
+    blank = np.isnan(ratings[:, 0])
+    for j in range(1, ratings.shape[1]):  # column by column, stopping when none is left
+        if not blank.any():
+            return
+        blank &= np.isnan(ratings[:, j])
     flagged = [b["row"].to_numpy() for b in problems.blocks if b["row"].notna().all()]
     if flagged and blank.any():  # a row with a problem says so already
         blank[np.concatenate(flagged).astype(np.intp)] = False
