@@ -814,3 +814,14 @@ def test_the_report_says_how_many_answers_were_read_as_missing(tmp_path: Path) -
     published = wf.DisclosurePolicy().apply_total(float(count))
     shown = "a few" if published is None else f"{published:,}"
     assert f"Read as missing answers when the file was read: {shown} &#x27;n/a&#x27;." in page
+
+
+def test_xlsx_and_parquet_need_no_extra() -> None:
+    """openpyxl and pyarrow are core dependencies: the plain install reads every format."""
+    import tomllib
+
+    project = tomllib.loads(
+        (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text(encoding="utf-8")
+    )["project"]
+    core = {d.split(">")[0].split("=")[0].strip() for d in project["dependencies"]}
+    assert {"openpyxl", "pyarrow"} <= core
