@@ -124,7 +124,11 @@ def _candidates(parts: list[pd.Series]) -> np.ndarray:
         # mix the bits: text differing only in its last characters differs only in the
         # high bytes of a word, which a hash table's own hash spreads poorly
         key ^= key >> np.uint64(29)
-    return np.flatnonzero(pd.Series(key).duplicated(keep=False).to_numpy(dtype=bool))
+    keys = pd.Series(key)
+    later = keys.duplicated().to_numpy(dtype=bool)  # cheaper than keep=False, and usually
+    if not later.any():  # no key is seen twice, so nothing more is needed
+        return np.flatnonzero(later)
+    return np.flatnonzero(keys.isin(key[later]).to_numpy(dtype=bool))
 
 
 def _waves(values: pd.Series) -> pd.Series:
