@@ -59,6 +59,12 @@ def _add_date_options(command: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_sheet_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--sheet", help="XLSX: the sheet to read (name or number from 0; default: found)"
+    )
+
+
 def _add_file_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--columns",
@@ -66,9 +72,7 @@ def _add_file_options(command: argparse.ArgumentParser) -> None:
         help="a JSON mapping from your headers to the framework's names (write one to check "
         "and edit with `wellbeing columns FILE -o MAP.json`)",
     )
-    command.add_argument(
-        "--sheet", help="XLSX: the sheet to read (name or number from 0; default: found)"
-    )
+    _add_sheet_option(command)
 
 
 def _add_columns(sub: Any) -> None:
@@ -82,9 +86,7 @@ def _add_columns(sub: Any) -> None:
     columns.add_argument("input", help="ratings file (CSV, XLSX or Parquet)")
     columns.add_argument("-o", "--output", help="mapping file to write (JSON)")
     columns.add_argument("--framework", help="framework JSON file (default: the bundled one)")
-    columns.add_argument(
-        "--sheet", help="XLSX: the sheet to read (name or number from 0; default: found)"
-    )
+    _add_sheet_option(columns)
     columns.set_defaults(run="run_columns")
 
 
