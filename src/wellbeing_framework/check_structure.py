@@ -94,7 +94,8 @@ def prepare_columns(
     """
     data, headers = _repeated_headers(data, problems)
     found = suggest_columns(headers, framework)
-    renames, how = _renames(headers, found, columns, problems)
+    asked = load_columns(columns) if columns is not None else {}
+    renames, how = _renames(headers, found, asked, problems)
     kept = [h for h in headers if h not in renames]
     for header, name in list(renames.items()):
         if name in kept:
@@ -110,7 +111,6 @@ def prepare_columns(
     _output_names(kept, renames, framework, problems)
     _unknown_targets(renames, how, found, framework, problems)
     _unused_rated(found, renames, kept, framework, problems)
-    asked = load_columns(columns) if columns is not None else {}
     _missing_keys(data, found, renames, kept, asked, framework, problems)
     return data.rename(columns=renames) if renames else data
 
@@ -133,10 +133,9 @@ def _repeated_headers(data: Any, problems: Problems) -> tuple[Any, list[str]]:
 
 
 def _renames(
-    headers: list[str], found: Any, columns: ColumnsOption, problems: Problems
+    headers: list[str], found: Any, asked: Mapping[str, str | None], problems: Problems
 ) -> tuple[dict[str, str], dict[str, str]]:
     """The renames asked for, then the exact matches of the other headers; and why each."""
-    asked = load_columns(columns) if columns is not None else {}
     for header in [h for h in asked if h not in headers]:
         problems.table(f"the column mapping names a header not in the table: {header!r}")
     renames = {h: n for h, n in asked.items() if n is not None and h in headers and h != n}
