@@ -48,6 +48,7 @@ class TestDemo:
         out = capsys.readouterr().out
         assert (tmp_path / "scores.csv").is_file()
         assert (tmp_path / "report.html").is_file()
+        assert (tmp_path / "report.docx").is_file()
         figures = sorted(p.name for p in (tmp_path / "figures").iterdir())
         assert "quadrant_example.png" in figures
         assert "quadrant_example.svg" in figures

@@ -73,7 +73,7 @@ class TestReport:
     def test_figures_embedded_with_alt_text(self, page: str) -> None:
         """Every figure is an inline PNG with a real description as alt text."""
         images = [attrs for tag, attrs in parse(page).tags if tag == "img"]
-        assert len(images) == 4
+        assert len(images) == 7  # overview, snapshot, change, trajectory, groups, mix, alpha
         for attrs in images:
             assert (attrs.get("src") or "").startswith("data:image/png;base64,")
             assert len(attrs.get("alt") or "") > 40
@@ -82,7 +82,7 @@ class TestReport:
         """A small cohort: small counts do not appear; the policy is stated."""
         page = wf.cohort_report(wf.make_cohort(12, waves=2, seed=6), framework)
         assert "Counts of 1 to 7 are suppressed" in page
-        assert "People: 10" in page  # 12 people, rounded to the nearest 5
+        assert "<td>People</td><td>10 (rounded)</td>" in page  # 12 people, to the nearest 5
 
     def test_no_identifiers(self, page: str) -> None:
         """No person identifier appears in the report."""

@@ -37,6 +37,8 @@ examples:
   wellbeing score ratings.csv -o scores.csv --rejected problems.csv
                                                  score the valid rows, keep the rest aside
   wellbeing report ratings.csv -o report.html    the cohort report, safe to publish
+  wellbeing report ratings.csv -o team.docx --title "North team" --group-by area
+                                                 the same report as a Word document
   wellbeing framework show                       the framework, domain by domain
   wellbeing framework export -o my.json          a copy to adapt; then
   wellbeing framework validate my.json           check the adaptation
@@ -107,8 +109,8 @@ def _add_demo(sub: Any) -> None:
         "demo",
         help="the whole job on a synthetic cohort: scores, figures and a report",
         description="Make a synthetic cohort (made-up people), validate, score and place it "
-        "on the practice continuum, analyse change, and write scores.csv, figures (PNG and "
-        "SVG) and report.html.",
+        "on the practice continuum, analyse change, and write scores.csv, figures (PNG at "
+        "200 dpi and SVG), report.html and report.docx.",
     )
     demo.add_argument("--out", default="wellbeing-demo", help="output folder")
     demo.add_argument(
@@ -154,15 +156,41 @@ def _add_score(sub: Any) -> None:
 def _add_report(sub: Any) -> None:
     report_cmd = sub.add_parser(
         "report",
-        help="write the HTML cohort report (self-contained, safe to publish)",
-        description="Write one self-contained HTML report: snapshot, change, groups, "
-        "continuum mix and reliability, every count through the disclosure policy.",
+        help="write the cohort report as HTML or Word (safe to publish)",
+        description="Write the cohort report: overview, snapshot, change, trajectory, "
+        "groups, continuum mix, reliability and methods, every count through the disclosure "
+        "policy. The format follows the extension: .html (one self-contained page that "
+        "prints on A4) or .docx (Word).",
     )
     report_cmd.add_argument("input", help="ratings file")
-    report_cmd.add_argument("-o", "--output", required=True, help="HTML file to write")
-    report_cmd.add_argument("--framework", help="framework JSON file")
     report_cmd.add_argument(
+        "-o", "--output", required=True, type=_report_file, help="report.html or report.docx"
+    )
+    report_cmd.add_argument("--framework", help="framework JSON file")
+    report_cmd.add_argument("--title", default="Social wellbeing cohort report", help="title")
+    report_cmd.add_argument(
+        "--group-by",
+        metavar="COLUMN",
+        help="column of the groups section (default: client_group when present)",
+    )
+    report_cmd.add_argument(
+        "--baseline",
+        default="first",
+        type=_occasion,
+        metavar="first|WAVE",
+        help="each person's baseline: their first assessment (default) or a wave number",
+    )
+    report_cmd.add_argument(
+        "--follow-up",
+        default="last",
+        type=_occasion,
+        metavar="last|WAVE",
+        help="each person's follow-up: their last assessment (default) or a wave number",
+    )
+    report_cmd.add_argument(
+        "--policy",
         "--disclosure",
+        dest="disclosure",
         default="nhs",
         choices=list(DISCLOSURE_PRESETS),
         help="disclosure control preset (default: nhs; 'none' only inside a secure setting)",
@@ -175,6 +203,29 @@ def _add_report(sub: Any) -> None:
     _add_date_options(report_cmd)
     _add_file_options(report_cmd)
     report_cmd.set_defaults(run="run_report")
+
+
+def _report_file(text: str) -> str:
+    """A report file name whose extension names a format (else a usage error, exit 2)."""
+    from wellbeing_framework.report_formats import report_format
+
+    try:
+        report_format(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
+
+def _occasion(text: str) -> str | int:
+    """'first', 'last' or a whole wave number."""
+    word = text.strip().lower()
+    if word in ("first", "last"):
+        return word
+    try:
+        return int(word)
+    except ValueError:
+        msg = f"expected first, last or a wave number, not {text!r}"
+        raise argparse.ArgumentTypeError(msg) from None
 
 
 def _add_framework(sub: Any) -> None:
@@ -260,7 +311,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ) as exc:
         if args.debug:
             raise
-        say(f"error: {exc}")
+        # a KeyError's str() is its repr: show the sentence, not a quoted one
+        said = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        say(f"error: {said}")
         return EXIT_USAGE
     return code
 

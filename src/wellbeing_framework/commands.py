@@ -12,12 +12,9 @@ import sys
 import textwrap
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 import pandas as pd
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
 
 from wellbeing_framework.cohort import DisclosurePolicy
 from wellbeing_framework.exceptions import (
@@ -137,11 +134,10 @@ def run_demo(args: argparse.Namespace) -> int:
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
     from wellbeing_framework import cohort, plot
     from wellbeing_framework.continuum import place_on_continuum
-    from wellbeing_framework.report import write_report
+    from wellbeing_framework.report import build_report, save_report
     from wellbeing_framework.synthetic import make_cohort
 
     start = time.perf_counter()
@@ -181,11 +177,10 @@ def run_demo(args: argparse.Namespace) -> int:
         ).axes[0],
     }
     for name, ax in drawings.items():
-        figure = cast("Figure", ax.figure)
-        for suffix in ("png", "svg"):
-            figure.savefig(figures / f"{name}.{suffix}", bbox_inches="tight")
-        plt.close(figure)
-    html = write_report(report.valid, out / "report.html", fw, seed=args.seed)
+        plot.save(ax, figures / name)
+    document = build_report(report.valid, fw, seed=args.seed)
+    html = save_report(document, out / "report.html")
+    word = save_report(document, out / "report.docx")
 
     print(
         f"  index at baseline {index['mean_baseline']:.1f}, latest {index['mean_follow_up']:.1f}: "
@@ -199,7 +194,10 @@ def run_demo(args: argparse.Namespace) -> int:
     )
     flagged = int(scores["flag_safeguarding"].fillna(False).sum())
     print(f"  safeguarding flags raised in {flagged} assessments")
-    print(f"Wrote {out / 'scores.csv'}, {len(drawings) * 2} figures in {figures}, and {html}")
+    print(
+        f"Wrote {out / 'scores.csv'}, {len(drawings) * 2} figures (PNG at 200 dpi and SVG) "
+        f"in {figures}, {html} and {word.name}"
+    )
     print(f"Open {html} in a browser. Done in {time.perf_counter() - start:.1f} s.")
     return EXIT_OK
 
@@ -502,7 +500,17 @@ def run_report(args: argparse.Namespace) -> int:
         say(report.summary(sheet_rows=True, notes=False))
         return EXIT_INVALID
     policy = DisclosurePolicy.preset(args.disclosure)
-    out = write_report(report.valid, args.output, fw, policy=policy, rater=args.rater)
+    out = write_report(
+        report.valid,
+        args.output,
+        fw,
+        policy=policy,
+        rater=args.rater,
+        title=args.title,
+        group=args.group_by or "client_group",
+        baseline=args.baseline,
+        follow_up=args.follow_up,
+    )
     print(f"wrote {out} ({policy.describe()})")
     return EXIT_OK
 

@@ -15,6 +15,7 @@ from wellbeing_framework.cohort.groups import compare_groups
 from wellbeing_framework.cohort.mix import continuum_mix
 from wellbeing_framework.cohort.reliability import reliability
 from wellbeing_framework.cohort.snapshot import snapshot
+from wellbeing_framework.cohort.trajectory import trajectory
 
 __all__ = [
     "ChangeResult",
@@ -28,4 +29,5 @@ __all__ = [
     "reliability",
     "reliable_change",
     "snapshot",
+    "trajectory",
 ]

@@ -490,6 +490,16 @@ def _change_note(
 ) -> str:
     """How baseline, follow-up and reliability were chosen, in a sentence or two."""
     what = {"first": "first assessment", "last": "last assessment"}
+
+    def occasion(which: object) -> str:
+        if isinstance(which, str):
+            return what.get(which.strip().lower(), f"as at {which}")
+        if isinstance(which, pd.Timestamp):
+            return f"as at {which:%d %B %Y}"
+        if isinstance(which, int | float) and float(which).is_integer():
+            return f"wave {int(which)}"
+        return f"as at {which}"
+
     sources = dict(zip(summary["measure"], summary["reliability_source"], strict=True))
     first = summary["measure"].iloc[0]
     said = (
@@ -498,8 +508,8 @@ def _change_note(
         else f"{sources[first]} for each domain; {sources['index']} for the index"
     )
     return (
-        f"Baseline: {what.get(str(baseline), str(baseline))}; follow-up: "
-        f"{what.get(str(follow_up), str(follow_up))}; rater: {rater or 'all'}. "
+        f"Baseline: {occasion(baseline)}; follow-up: {occasion(follow_up)}; "
+        f"rater: {rater or 'all'}. "
         f"Reliability: {said}. Reliable change: |RCI| > {Z_975:.6f}, the two-sided 95% "
         f"normal quantile (Jacobson & Truax, 1991). {policy.describe()}"
     )

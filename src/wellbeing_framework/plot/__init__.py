@@ -10,7 +10,8 @@ from __future__ import annotations
 from wellbeing_framework.plot.charts import change, continuum, groups, snapshot, star
 from wellbeing_framework.plot.grid import profile_grid
 from wellbeing_framework.plot.quadrant import quadrant
-from wellbeing_framework.plot.style import describe
+from wellbeing_framework.plot.style import describe, save
+from wellbeing_framework.plot.trajectory import trajectory
 
 __all__ = [
     "change",
@@ -19,6 +20,8 @@ __all__ = [
     "groups",
     "profile_grid",
     "quadrant",
+    "save",
     "snapshot",
     "star",
+    "trajectory",
 ]

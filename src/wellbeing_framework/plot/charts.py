@@ -352,6 +352,7 @@ def continuum(
     ax: Axes | None = None,
     title: str | None = None,
     seed: int = 0,
+    label: str | None = None,
 ) -> Axes:
     """The empower-protect axis with its approaches as segments and each case's position.
 
@@ -367,12 +368,16 @@ def continuum(
         Axes to draw on; a new figure is made if ``None``.
     seed
         Seed of the vertical jitter that keeps points apart.
+    label
+        A column whose text labels each case (gid ``label``). By default the teaching
+        vignettes (a ``title`` column, at most 12 cases) are labelled with their titles;
+        a person identifier is never used unless asked for.
 
     Returns
     -------
     matplotlib.axes.Axes
         Segments (gid ``approach:<key>``), cases as dots (gid ``cases``) and cases with a
-        raised flag as crosses (gid ``flagged``).
+        raised flag as crosses (gid ``flagged``). Dots at either end are drawn whole.
 
     Examples
     --------
@@ -390,9 +395,12 @@ def continuum(
     centres = np.linspace(0, 1, len(approaches))
     edges = np.r_[0, (centres[1:] + centres[:-1]) / 2, 1]
     groups = [None] if by is None else sorted(placed[by].dropna().unique(), key=str)
-    axes = _axes(ax, (8.5, 1.8 + 0.6 * len(groups)))
-    rng = np.random.default_rng(seed)
     flags = [c for c in placed.columns if c.startswith("flag_")]
+    column = label
+    if column is None and "title" in placed.columns and len(placed) <= MAX_LABELLED:
+        column = "title"
+    axes = _axes(ax, (8.5, 1.8 + 0.6 * len(groups) + (0.6 if column is not None else 0)))
+    rng = np.random.default_rng(seed)
     with theme():
         for j, approach in enumerate(approaches):
             span = axes.axvspan(
@@ -410,33 +418,10 @@ def continuum(
             )
         for row, group in enumerate(groups):
             part = placed if group is None else placed[placed[by] == group]
-            part = part[part["continuum_position"].notna()]
-            flagged = np.zeros(len(part), dtype=bool)
-            for flag in flags:
-                flagged |= part[flag].astype("boolean").fillna(False).to_numpy(dtype=bool)
-            y = row + rng.uniform(-0.25, 0.25, size=len(part))
-            x = part["continuum_position"].to_numpy(dtype=float)
-            dots = axes.scatter(
-                x[~flagged],
-                y[~flagged],
-                s=12,
-                color=CATEGORICAL[0],
-                alpha=0.6,
-                linewidths=0,
-                label="case" if row == 0 else None,
-            )
-            dots.set_gid("cases")
-            crosses = axes.scatter(
-                x[flagged],
-                y[flagged],
-                s=22,
-                color=CATEGORICAL[3],
-                marker="x",
-                label="flag raised" if row == 0 else None,
-            )
-            crosses.set_gid("flagged")
+            _draw_cases(axes, part[part["continuum_position"].notna()], row, flags, rng, column)
         axes.set_xlim(0, 1)
-        axes.set_ylim(len(groups) - 0.5, -1.5)  # first group at the top, labels above it
+        # first group at the top, approach names above it, case labels under the last
+        axes.set_ylim(len(groups) - 0.5 + (0.8 if column is not None else 0), -1.5)
         axes.set_yticks(range(len(groups)))
         axes.set_yticklabels(["all cases"] if by is None else [plain(g) for g in groups])
         axes.set_xticks([0, 0.5, 1])
@@ -454,6 +439,65 @@ def continuum(
         + ". Decision support for reflection, not a decision.",
     )
     return axes
+
+
+def _draw_cases(
+    axes: Axes,
+    part: pd.DataFrame,
+    row: int,
+    flags: list[str],
+    rng: np.random.Generator,
+    column: str | None,
+) -> None:
+    """One strip of the continuum: cases as dots, flagged cases as crosses, labels."""
+    flagged = np.zeros(len(part), dtype=bool)
+    for flag in flags:
+        flagged |= part[flag].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    y = row + rng.uniform(-0.25, 0.25, size=len(part))
+    x = part["continuum_position"].to_numpy(dtype=float)
+    dots = axes.scatter(
+        x[~flagged],
+        y[~flagged],
+        s=12,
+        color=CATEGORICAL[0],
+        alpha=0.6,
+        linewidths=0,
+        label="case" if row == 0 else None,
+    )
+    dots.set_gid("cases")
+    crosses = axes.scatter(
+        x[flagged],
+        y[flagged],
+        s=22,
+        color=CATEGORICAL[3],
+        marker="x",
+        label="flag raised" if row == 0 else None,
+    )
+    crosses.set_gid("flagged")
+    for artist in (dots, crosses):
+        artist.set_clip_on(False)  # a case at 0 or 1 is drawn whole
+    if column is not None:
+        _label_cases(axes, x, y, part[column])
+
+
+#: The most cases :func:`continuum` labels by default.
+MAX_LABELLED = 12
+
+
+def _label_cases(axes: Axes, x: np.ndarray, y: np.ndarray, labels: pd.Series) -> None:
+    """Write each case's label under its dot, kept inside the plot at either end."""
+    for i in range(len(x)):
+        text = axes.annotate(
+            plain("\n".join(textwrap.wrap(str(labels.iloc[i]), 18))),
+            (x[i], y[i]),
+            xytext=(0, -6),
+            textcoords="offset points",
+            ha="left" if x[i] < 0.1 else "right" if x[i] > 0.9 else "center",
+            va="top",
+            fontsize=7,
+            color=DARK_GREY,
+        )
+        text.set_gid("label")
 
 
 def groups(
@@ -513,7 +557,7 @@ def groups(
             mean = axes.plot(record["mean"], y, marker="s", color=CATEGORICAL[0], markersize=6)
             mean[0].set_gid("mean")
         axes.set_yticks(range(len(table)))
-        axes.set_yticklabels([plain(label) for label in labels])
+        axes.set_yticklabels([plain("\n".join(textwrap.wrap(label, 30))) for label in labels])
         axes.invert_yaxis()
         axes.set_xlabel(f"Mean {measure} score (0-100) with 95% CI; dashed: everyone")
         if title:
@@ -525,7 +569,8 @@ def groups(
     ]
     set_description(
         axes,
-        f"Forest plot of mean {measure} scores by {by} with 95% confidence intervals, against "
+        f"Forest plot of mean {measure} scores by {str(by).replace('_', ' ')} with 95% "
+        "confidence intervals, against "
         f"the overall mean of {overall:.1f}. "
         + (
             f"Gaps to everyone else: {', '.join(gaps)}."

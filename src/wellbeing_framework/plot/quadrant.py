@@ -138,6 +138,7 @@ def _draw(
             _draw_outline(ax, domain.key, baseline.domains.get(domain.key), centre, width)
         _label_domain(ax, domain.title, score, centre, colour)
     _draw_centre(ax, profile, framework)
+    _add_legend(ax, baseline is not None, show_indicators and bool(profile.ratings))
     if title:
         ax.set_title(title, pad=34)
     set_description(ax, _describe(profile, baseline, framework, title))
@@ -215,6 +216,32 @@ def _draw_indicators(
             linewidth=0,
         )
         thin.set_gid(f"indicator:{indicator.key}")
+
+
+def _add_legend(ax: PolarAxes, baseline: bool, indicators: bool) -> None:
+    """Say what the fill, the outline and the thin wedges mean, below the quadrant."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles: list[Patch | Line2D] = [
+        Patch(
+            facecolor="#A0A0A0",
+            alpha=0.5,
+            label="fill: domain score (0 at the centre, 100 at the rim)",
+        )
+    ]
+    if indicators:
+        handles.append(Patch(facecolor="#505A5F", label="thin wedge: each indicator's rating"))
+    if baseline:
+        handles.append(
+            Line2D(
+                [], [], color=DARK_GREY, linestyle="--", label="dashed outline: earlier assessment"
+            )
+        )
+    legend = ax.legend(
+        handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=8, ncol=1
+    )
+    legend.set_gid("legend")
 
 
 def _draw_outline(

@@ -7,13 +7,16 @@ plot also labels, hatches or marks what it shows.
 
 from __future__ import annotations
 
+import os
 import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from pathlib import Path
+from typing import Any, cast
 
 import matplotlib as mpl
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 __all__ = [
     "BAND_COLOURS",
@@ -24,6 +27,7 @@ __all__ = [
     "describe",
     "domain_colours",
     "plain",
+    "save",
     "set_description",
     "theme",
 ]
@@ -55,7 +59,7 @@ _RC: dict[str, Any] = {
     "ytick.color": DARK_GREY,
     "legend.frameon": False,
     "figure.dpi": 100,
-    "savefig.dpi": 150,
+    "savefig.dpi": 200,
     "savefig.bbox": "tight",
 }
 
@@ -107,3 +111,49 @@ def describe(ax: Axes) -> str:
     except KeyError:
         msg = "this Axes was not drawn by wellbeing_framework.plot, so it has no description"
         raise KeyError(msg) from None
+
+
+#: Resolution of every PNG the library saves (print quality).
+PRINT_DPI = 200
+
+
+def save(ax: Axes, stem: str | os.PathLike[str]) -> list[Path]:
+    """Save the Axes' figure as a PNG at 200 dpi and as an SVG, and close it.
+
+    Parameters
+    ----------
+    ax
+        An Axes drawn by ``wellbeing_framework.plot`` (or any Axes).
+    stem
+        The file name without extension: ``figures/quadrant`` writes ``figures/quadrant.png``
+        and ``figures/quadrant.svg`` (each whole or not at all).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The two files written.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import wellbeing_framework as wf
+    >>> fw = wf.load_framework()
+    >>> ax = wf.plot.quadrant(wf.score_one({k: 4 for k in fw.indicator_keys}, fw), fw)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     [p.name for p in wf.plot.save(ax, pathlib.Path(tmp) / "profile")]
+    ['profile.png', 'profile.svg']
+    """
+    import matplotlib.pyplot as plt
+
+    from wellbeing_framework.atomic import replacing
+
+    figure = cast("Figure", ax.figure)
+    base = Path(stem)
+    written = []
+    for suffix in ("png", "svg"):
+        target = base.with_name(f"{base.name}.{suffix}")
+        with replacing(target) as part:
+            figure.savefig(part, format=suffix, dpi=PRINT_DPI, bbox_inches="tight")
+        written.append(target)
+    plt.close(figure)
+    return written

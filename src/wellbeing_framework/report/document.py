@@ -1,0 +1,92 @@
+"""What a report says, before it is written as HTML or Word: sections of plain blocks.
+
+The numbers and words are decided once, here; :mod:`.html` and :mod:`.word` only lay them
+out. A block is a paragraph, a note, a figure (PNG bytes with alt text), a table of text
+cells with its footnotes, or a block of machine-readable text (kept for provenance).
+"""
+
+from __future__ import annotations
+
+import re
+
+from attrs import field, frozen
+
+__all__ = ["Block", "Document", "Figure", "Listing", "Paragraph", "Section", "Table"]
+
+
+@frozen
+class Paragraph:
+    """Running text; ``kind`` is ``"text"``, ``"reading"`` (the section's one-sentence
+    reading), ``"note"`` (a caveat set apart) or ``"small"`` (a footnote-sized remark)."""
+
+    text: str
+    kind: str = "text"
+
+
+@frozen(eq=False)
+class Figure:
+    """A figure as PNG bytes at print resolution, with its alt text."""
+
+    png: bytes = field(repr=lambda b: f"<{len(b):,} bytes>")
+    alt: str
+    dpi: int = 200
+
+
+@frozen
+class Table:
+    """A table of text cells, ready to read: headings, rows, a caption and footnotes."""
+
+    caption: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    footnotes: tuple[str, ...] = ()
+
+    def numeric_columns(self) -> tuple[bool, ...]:
+        """Which columns hold numbers (right-aligned): every cell a number, a share, an
+        interval, a dash or n/a, and at least one a number."""
+        columns = list(zip(*self.rows, strict=True)) if self.rows else []
+        return tuple(
+            all(_NUMERIC.fullmatch(c) for c in cells)
+            and any(any(ch.isdigit() for ch in c) for c in cells)
+            for cells in columns
+        ) or tuple(False for _ in self.header)
+
+
+@frozen
+class Listing:
+    """Machine-readable text (the rules as JSON), collapsed in HTML, an appendix in Word."""
+
+    title: str
+    text: str
+
+
+Block = Paragraph | Figure | Table | Listing
+
+_NUMBER = r"[+−-]?(?:<1|[\d,]+(?:\.\d+)?)%?"
+_NUMERIC = re.compile(rf"{_NUMBER}(?: to {_NUMBER})?(?: \(rounded\))?|–|n/a")
+
+
+@frozen
+class Section:
+    """A titled part of the report."""
+
+    title: str
+    blocks: tuple[Block, ...]
+    appendix: bool = False
+
+
+@frozen
+class Document:
+    """A whole report."""
+
+    title: str
+    subtitle: str
+    sections: tuple[Section, ...]
+
+    def tables(self) -> list[Table]:
+        """Every table, in order."""
+        return [b for s in self.sections for b in s.blocks if isinstance(b, Table)]
+
+    def figures(self) -> list[Figure]:
+        """Every figure, in order."""
+        return [b for s in self.sections for b in s.blocks if isinstance(b, Figure)]

@@ -1,0 +1,237 @@
+"""Every number a report publishes, computed once and passed through disclosure control."""
+
+from __future__ import annotations
+
+from typing import cast
+
+import pandas as pd
+from attrs import field, frozen
+
+from wellbeing_framework.cohort import (
+    ChangeResult,
+    DisclosurePolicy,
+    change,
+    compare_groups,
+    continuum_mix,
+    reliability,
+    snapshot,
+    trajectory,
+)
+from wellbeing_framework.cohort.select import Which, choose_rows
+from wellbeing_framework.continuum import ContinuumRules, place_on_continuum
+from wellbeing_framework.exceptions import ValidationError
+from wellbeing_framework.framework import Framework
+from wellbeing_framework.scoring import ScoringRules, band_codes, score
+from wellbeing_framework.shapes import detect_shape, to_wide
+from wellbeing_framework.validation import validate
+
+__all__ = ["MIN_TRAJECTORY_WAVES", "Published", "published_tables"]
+
+#: A trajectory section is shown from this many waves.
+MIN_TRAJECTORY_WAVES = 3
+
+
+@frozen(kw_only=True, eq=False)
+class Published:
+    """Every table the report publishes, after disclosure control (internal).
+
+    A section whose table is ``None`` is not shown; ``reasons`` says why, in a sentence.
+    """
+
+    policy: DisclosurePolicy
+    n_people: int | None
+    n_assessments: int | None
+    period: str | None
+    rater: str | None = None
+    flagged: dict[str, int | None] = field(factory=dict)
+    profile_first: pd.Series | None = None
+    profile_last: pd.Series | None = None
+    snapshot_first: pd.DataFrame | None = None
+    snapshot_last: pd.DataFrame | None = None
+    change: ChangeResult | None = None
+    trajectory: pd.DataFrame | None = None
+    groups: pd.DataFrame | None = None
+    group: str | None = None
+    mix: pd.DataFrame | None = None
+    reliability: pd.DataFrame | None = None
+    reasons: dict[str, str] = field(factory=dict)
+
+
+def _period(scores: pd.DataFrame) -> str | None:
+    if "assessment_date" not in scores or scores["assessment_date"].isna().all():
+        return None
+    dates = scores["assessment_date"]  # read once, by the one date rule, when scored
+    return f"{dates.min():%B %Y} to {dates.max():%B %Y}"
+
+
+def published_tables(
+    ratings: pd.DataFrame,
+    framework: Framework,
+    *,
+    rules: ScoringRules | None = None,
+    continuum_rules: ContinuumRules | None = None,
+    policy: DisclosurePolicy | None = None,
+    group: str | None = "client_group",
+    baseline: Which = "first",
+    follow_up: Which = "last",
+    seed: int = 0,
+    dayfirst: bool = True,
+    date_format: str | None = None,
+    rater: str | None = None,
+) -> Published:
+    """Score the ratings and compute every table the report publishes (internal).
+
+    When the whole cohort is too small to publish, nothing but that fact is published.
+    """
+    policy = policy or DisclosurePolicy()
+    resolved = (rules or ScoringRules()).resolve(framework)
+    checked = validate(ratings, framework, dayfirst=dayfirst, date_format=date_format)
+    if not checked.ok:
+        raise ValidationError(checked)
+    valid = checked.valid  # dates read once, by the rule asked for
+    wide = to_wide(valid, framework) if detect_shape(valid) == "long" else valid
+    scores = score(wide, framework, resolved)
+    if group is not None and group not in scores:
+        if group != "client_group":  # the default is optional; a chosen column is not
+            msg = f"the data has no {group!r} column to group by"
+            raise KeyError(msg)
+        group = None
+    people = scores["person_id"].nunique() if "person_id" in scores else len(scores)
+    n_people = policy.apply_total(float(people))
+    if n_people is None or n_people == 0:
+        return Published(
+            policy=policy,
+            n_people=None,
+            n_assessments=None,
+            period=None,
+            reasons={
+                "cohort": f"This cohort has fewer than {policy.threshold} people, so no "
+                "statistics are published: any figure could identify someone."
+            },
+        )
+    rater = _whose(scores, rater)
+    reasons: dict[str, str] = {}
+    result = _change(wide, framework, policy, rater, seed, baseline, follow_up, reasons)
+    placed = place_on_continuum(scores, framework, continuum_rules)
+    first = scores.iloc[choose_rows(scores, baseline, rater=rater)]
+    last = scores.iloc[choose_rows(scores, follow_up, rater=rater)]
+    latest_placed = placed.iloc[choose_rows(placed, follow_up, rater=rater)]
+    baseline_rows = wide.iloc[choose_rows(wide, baseline, rater=rater)]
+    comparison = (
+        None if group is None else compare_groups(last, framework, by=group, policy=policy)
+    )
+    return Published(
+        policy=policy,
+        n_people=n_people,
+        n_assessments=policy.apply_total(float(len(scores))),
+        period=_period(scores),
+        rater=rater,
+        flagged=_flagged(scores, last, policy),
+        profile_first=_mean_profile(first, framework, policy, resolved),
+        profile_last=_mean_profile(last, framework, policy, resolved),
+        snapshot_first=snapshot(scores, framework, baseline, policy=policy, rater=rater),
+        snapshot_last=snapshot(scores, framework, follow_up, policy=policy, rater=rater),
+        change=result,
+        trajectory=_trajectory(scores, framework, policy, rater, reasons),
+        groups=comparison,
+        group=group,
+        mix=continuum_mix(latest_placed, policy=policy),
+        reliability=reliability(baseline_rows, framework, policy=policy),
+        reasons=reasons,
+    )
+
+
+def _change(
+    wide: pd.DataFrame,
+    framework: Framework,
+    policy: DisclosurePolicy,
+    rater: str | None,
+    seed: int,
+    baseline: Which,
+    follow_up: Which,
+    reasons: dict[str, str],
+) -> ChangeResult | None:
+    try:
+        result = change(
+            wide, framework, baseline, follow_up, policy=policy, rater=rater, seed=seed
+        )
+    except (ValueError, KeyError) as exc:
+        reasons["change"] = f"Change cannot be computed: {exc}."
+        return None
+    if result.people["difference"].notna().sum() == 0:
+        reasons["change"] = (
+            "Change needs two assessments of the same person; everyone in this cohort has "
+            "one (or none after their first)."
+        )
+        return None
+    return result
+
+
+def _trajectory(
+    scores: pd.DataFrame,
+    framework: Framework,
+    policy: DisclosurePolicy,
+    rater: str | None,
+    reasons: dict[str, str],
+) -> pd.DataFrame | None:
+    if "wave" not in scores:
+        reasons["trajectory"] = "There is no wave column, so there is no trajectory over waves."
+        return None
+    waves = pd.to_numeric(scores["wave"], errors="coerce").nunique()
+    if waves < MIN_TRAJECTORY_WAVES:
+        reasons["trajectory"] = (
+            f"A trajectory is shown from {MIN_TRAJECTORY_WAVES} waves; this cohort has {waves}."
+        )
+        return None
+    return trajectory(scores, framework, measure=None, rater=rater, policy=policy)
+
+
+def _flagged(
+    scores: pd.DataFrame, last: pd.DataFrame, policy: DisclosurePolicy
+) -> dict[str, int | None]:
+    """People with each flag raised at any assessment, and at their latest (published)."""
+    out: dict[str, int | None] = {}
+    for column in [c for c in scores.columns if c.startswith("flag_")]:
+        raised = scores[column].astype("boolean").fillna(False).to_numpy(dtype=bool)
+        ever = scores.loc[raised, "person_id"].nunique() if "person_id" in scores else raised.sum()
+        now = int(last[column].astype("boolean").fillna(False).sum())
+        name = column.removeprefix("flag_")
+        out[f"{name}: at any assessment"] = policy.apply_total(float(ever))
+        out[f"{name}: at the latest assessment"] = policy.apply_total(float(now))
+    return out
+
+
+def _mean_profile(
+    rows: pd.DataFrame, framework: Framework, policy: DisclosurePolicy, rules: ScoringRules
+) -> pd.Series | None:
+    """Mean domain and centre scores of a set of assessments (aggregate, rounded to one
+    decimal), with the band of each mean."""
+    keys = [d.key for d in framework.domains] + [c.key for c in framework.centre] + ["index"]
+    present = [k for k in keys if k in rows]
+    if policy.apply_total(float(len(rows))) is None:
+        return None
+    means = rows[present].apply(pd.to_numeric, errors="coerce").mean().round(1)
+    labels = [b.label for b in rules.bands or ()]
+    codes = band_codes(means.to_numpy(dtype=float), rules.bands or ())
+    bands = pd.Series(
+        [labels[c] if c >= 0 else None for c in codes], index=[f"{k}_band" for k in present]
+    )
+    return cast("pd.Series", pd.concat([means.astype(object), bands]))
+
+
+def _whose(scores: pd.DataFrame, rater: str | None) -> str | None:
+    """Whose assessments the report follows: ``rater`` if given, else self-ratings when
+    there are any, else everyone's when only one rater appears."""
+    if rater is not None or "rater" not in scores:
+        return rater
+    raters = scores["rater"].dropna().unique()
+    if "self" in set(raters):
+        return "self"
+    if len(raters) > 1:  # the names are not shown: they may identify someone
+        msg = (
+            f"the rater column holds {len(raters)} different raters and none is 'self': "
+            "choose whose assessments to report (wellbeing report --rater NAME, or rater= "
+            "in Python)"
+        )
+        raise ValueError(msg)
+    return None

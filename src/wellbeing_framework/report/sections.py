@@ -1,0 +1,405 @@
+"""The report's sections: for each, a reading in one sentence, a figure and its table."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from wellbeing_framework.cohort.snapshot import NOT_SCORED
+from wellbeing_framework.continuum import DISCLAIMER
+from wellbeing_framework.framework import Framework
+from wellbeing_framework.plot import groups as plot_groups
+from wellbeing_framework.plot import quadrant as plot_quadrant
+from wellbeing_framework.plot import snapshot as plot_snapshot
+from wellbeing_framework.plot import trajectory as plot_trajectory
+from wellbeing_framework.report import human as h
+from wellbeing_framework.report.document import Block, Paragraph, Section
+from wellbeing_framework.report.figures import change_bars, mix_bars, picture, reliability_dots
+from wellbeing_framework.report.published import Published
+
+__all__ = [
+    "change_section",
+    "continuum_section",
+    "groups_section",
+    "overview_section",
+    "reliability_section",
+    "snapshot_section",
+    "trajectory_section",
+]
+
+
+def _titles(framework: Framework) -> dict[str, str]:
+    titles = {d.key: d.title for d in framework.domains}
+    return titles | {c.key: c.title for c in framework.centre} | {"index": "Index"}
+
+
+def _counted(value: int | None, policy_rounds: bool) -> str:
+    if value is None:
+        return f"{h.DASH} (too few to publish)"
+    return f"{value:,}" + (" (rounded)" if policy_rounds else "")
+
+
+def overview_section(tables: Published, framework: Framework) -> Section:
+    """Who and when, safeguarding flags raised, and the cohort's mean profile."""
+    policy = tables.policy
+    rounds = policy.rounding > 1
+    rows = [
+        ("People", _counted(tables.n_people, rounds)),
+        ("Assessments", _counted(tables.n_assessments, rounds)),
+    ]
+    if tables.period:
+        rows.append(("Period", tables.period))
+    if tables.rater:
+        rows.append(("Whose assessments", f"rated by: {tables.rater}"))
+    for name, value in tables.flagged.items():
+        rows.append((f"People with a {name.replace(':', ' flag raised')}", h.count(value)))
+    rows.append(("Framework", f"{framework.title}, version {framework.version}"))
+    blocks: list[Block] = []
+    why = tables.reasons.get("cohort")
+    if why:
+        blocks.append(Paragraph(why, "reading"))
+    else:
+        blocks.append(Paragraph(_overview_reading(tables), "reading"))
+        if tables.profile_last is not None:
+            ax = plot_quadrant(
+                tables.profile_last,
+                framework,
+                baseline=tables.profile_first,
+                title="Mean scores of the cohort",
+                show_indicators=False,
+            )
+            blocks.append(picture(ax))
+    blocks.append(h.make_table("The cohort", ("", "Number"), rows, policy))
+    blocks.append(
+        Paragraph(f"{policy.describe()} Figures show only published, aggregate numbers.", "note")
+    )
+    return Section("Overview", tuple(blocks))
+
+
+def _overview_reading(tables: Published) -> str:
+    people = "an unpublished number of" if tables.n_people is None else f"{tables.n_people:,}"
+    text = f"This report describes {people} people"
+    if tables.period:
+        text += f" assessed from {tables.period}"
+    latest = next((v for k, v in tables.flagged.items() if "latest" in k), "none")
+    if latest != "none":
+        shown = "a few (too few to publish)" if latest is None else f"{latest:,}"
+        text += f"; {shown} had a safeguarding flag raised at their latest assessment"
+    return text + "."
+
+
+def snapshot_section(tables: Published) -> Section | None:
+    """Bands of the index at baseline and at the latest assessment."""
+    first, last = tables.snapshot_first, tables.snapshot_last
+    if first is None or last is None:
+        return None
+    a = first[first["measure"] == "index"].reset_index(drop=True)
+    b = last[last["measure"] == "index"].reset_index(drop=True)
+    rows = [
+        (str(band), h.count(c1), h.percent(s1), h.count(c2), h.percent(s2))
+        for band, c1, s1, c2, s2 in zip(
+            a["band"], a["count"], a["share"], b["count"], b["share"], strict=True
+        )
+        if not (band == NOT_SCORED and h.count(c1) == "0" and h.count(c2) == "0")
+    ]
+    header = ("Index band", "Baseline: people", "Baseline: %", "Latest: people", "Latest: %")
+    table = h.make_table("People in each band of the index", header, rows, tables.policy)
+    return Section(
+        "Snapshot",
+        (
+            Paragraph(_snapshot_reading(a, b), "reading"),
+            picture(plot_snapshot(first, title="Bands at the baseline assessment")),
+            table,
+        ),
+    )
+
+
+def _snapshot_reading(first: pd.DataFrame, last: pd.DataFrame) -> str:
+    top = [str(band) for band in first["band"] if band != NOT_SCORED][-2:]
+
+    def share(frame: pd.DataFrame) -> str:
+        rows = frame[frame["band"].isin(top)]
+        shown = rows["share"].dropna()
+        if shown.empty:
+            return "a share too small to publish"
+        prefix = "at least " if len(shown) < len(rows) else ""
+        return f"{prefix}{h.percent(shown.sum())}"
+
+    return (
+        f"At baseline, {share(first)} of people were {' or '.join(top)} on the index; at "
+        f"the latest assessment, {share(last)}."
+    )
+
+
+def _change_reading(summary: pd.DataFrame) -> str:
+    row = summary.set_index("measure").loc["index"]
+    if h.is_missing(row["mean_change"]):
+        return "The change in the index could not be computed for this cohort."
+    text = (
+        f"From baseline to follow-up the mean index changed by {h.signed(row['mean_change'])}"
+        f" points (95% CI {h.interval(row['ci_low'], row['ci_high'])})"
+    )
+    if not h.is_missing(row["improved"]) and not h.is_missing(row["deteriorated"]):
+        text += (
+            f"; {h.count(row['improved'])} of {h.count(row['n'])} people improved reliably "
+            f"and {h.count(row['deteriorated'])} deteriorated"
+        )
+    return text + "."
+
+
+def change_section(tables: Published, framework: Framework) -> Section:
+    """Mean change with its interval and reliable change, by measure."""
+    if tables.change is None:
+        why = tables.reasons.get("change", "Change could not be computed.")
+        return Section("Change over time", (Paragraph(why, "reading"),))
+    titles = _titles(framework)
+    summary = tables.change.summary
+    mean_rows, class_rows, notes = [], [], []
+    for _, row in summary.iterrows():
+        hidden = h.is_missing(row["n"])
+        name = titles.get(str(row["measure"]), str(row["measure"]))
+        mean_rows.append(
+            (
+                name,
+                h.count(row["n"]),
+                h.score(row["mean_baseline"], hidden),
+                h.score(row["mean_follow_up"], hidden),
+                h.signed(row["mean_change"], hidden),
+                h.interval(row["ci_low"], row["ci_high"], hidden),
+                h.ratio(row["effect_size"], hidden),
+            )
+        )
+        unclassified = all(
+            h.is_missing(row[c]) for c in ("improved", "no_reliable_change", "deteriorated")
+        ) and not str(row.get("note", "")).startswith("suppressed")
+        cells = [h.NOT_AVAILABLE if unclassified else h.count(row[c]) for c in _CLASSES]
+        class_rows.append((name, h.ratio(row["reliability"]), *cells))
+        if row.get("note"):
+            notes.append(f"{name}: {row['note']}")
+    header = ("Measure", "People", "Baseline", "Follow-up", "Mean change", "95% CI", "Effect size")
+    return Section(
+        "Change over time",
+        (
+            Paragraph(_change_reading(summary), "reading"),
+            Paragraph(tables.change.note),
+            picture(change_bars(summary, titles)),
+            h.make_table(
+                "Mean change from baseline to follow-up", header, mean_rows, tables.policy
+            ),
+            h.make_table(
+                "Reliable change (Jacobson and Truax), people in each class",
+                ("Measure", "Reliability", "Improved", "No reliable change", "Deteriorated"),
+                class_rows,
+                tables.policy,
+                notes=notes,
+                not_available="not classified: the reliability could not be estimated.",
+            ),
+        ),
+    )
+
+
+_CLASSES = ("improved", "no_reliable_change", "deteriorated")
+
+
+def trajectory_section(tables: Published, framework: Framework) -> Section | None:
+    """The mean index and domain scores at each wave (three or more waves)."""
+    table = tables.trajectory
+    if table is None:
+        return None
+    index = table[table["measure"] == "index"].reset_index(drop=True)
+    bands = [c for c in index.columns if c not in _TRAJECTORY_FIXED]
+    rows, shares = [], []
+    for _, row in index.iterrows():
+        hidden = h.is_missing(row["n"])
+        rows.append(
+            (
+                f"{row['wave']}",
+                h.count(row["n"]),
+                h.score(row["mean"], hidden),
+                h.interval(row["ci_low"], row["ci_high"], hidden),
+            )
+        )
+        shares.append((f"{row['wave']}", *[h.percent(row[b], hidden) for b in bands]))
+    by_domain = table[table["measure"] != "index"]
+    domains = list(dict.fromkeys(by_domain["measure"]))
+    titles = _titles(framework)
+    wide = [
+        (f"{wave}", *[h.score(_mean_at(by_domain, d, wave)) for d in domains])
+        for wave in dict.fromkeys(by_domain["wave"])
+    ]
+    shown = index.dropna(subset=["mean"])
+    reading = (
+        f"The mean index went from {h.score(shown['mean'].iloc[0])} at wave "
+        f"{shown['wave'].iloc[0]} to {h.score(shown['mean'].iloc[-1])} at wave "
+        f"{shown['wave'].iloc[-1]}."
+        if len(shown) >= 2
+        else "Too few waves have a published mean to describe a trajectory."
+    )
+    return Section(
+        "Trajectory over waves",
+        (
+            Paragraph(reading, "reading"),
+            picture(plot_trajectory(table, title="Mean index at each wave")),
+            h.make_table(
+                "Index at each wave",
+                ("Wave", "People", "Mean index", "95% CI"),
+                rows,
+                tables.policy,
+            ),
+            *h.make_tables(
+                "Share of people in each band of the index at each wave",
+                ("Wave", *bands),
+                shares,
+                tables.policy,
+            ),
+            *h.make_tables(
+                "Mean domain scores at each wave",
+                ("Wave", *[titles[d] for d in domains]),
+                wide,
+                tables.policy,
+            ),
+        ),
+    )
+
+
+_TRAJECTORY_FIXED = ("measure", "title", "wave", "n", "mean", "ci_low", "ci_high", "note")
+
+
+def _mean_at(table: pd.DataFrame, measure: str, wave: object) -> object:
+    row = table[(table["measure"] == measure) & (table["wave"] == wave)]
+    return row["mean"].iloc[0] if len(row) else None
+
+
+def groups_section(tables: Published) -> Section | None:
+    """Each group's mean index at the latest assessment and its gap to everyone else."""
+    if tables.groups is None or tables.group is None:
+        return None
+    label = tables.group.replace("_", " ")
+    index = tables.groups[tables.groups["measure"] == "index"].reset_index(drop=True)
+    rows, notes = [], []
+    for _, row in index.iterrows():
+        hidden = h.is_missing(row["n"])
+        rows.append(
+            (
+                str(row[tables.group]),
+                h.count(row["n"]),
+                h.score(row["mean"], hidden),
+                h.interval(row["ci_low"], row["ci_high"], hidden),
+                h.signed(row["gap"], hidden),
+                h.interval(row["gap_low"], row["gap_high"], hidden),
+                h.ratio(row["p_holm"], hidden, decimals=3),
+            )
+        )
+        if row.get("note"):
+            notes.append(f"{row[tables.group]}: {row['note']}")
+    notes.append(str(tables.groups.attrs.get("disclosure", "")))
+    header = ("Group", "People", "Mean index", "95% CI", "Gap to the rest", "95% CI of gap", "p")
+    return Section(
+        "Groups and equity",
+        (
+            Paragraph(_groups_reading(index, tables.group), "reading"),
+            Paragraph(
+                "Social justice is a value of the framework: where do outcomes differ? Each "
+                "group's mean index at the latest assessment, with its gap to everyone else; "
+                "p is Welch's test, Holm-adjusted across groups."
+            ),
+            picture(plot_groups(tables.groups, title=f"Index by {label}")),
+            h.make_table(f"Index by {label}", header, rows, tables.policy, notes=notes),
+        ),
+    )
+
+
+def _groups_reading(index: pd.DataFrame, group: str) -> str:
+    shown = index.dropna(subset=["gap"])
+    if shown.empty:
+        return "No group could be compared with the rest (too few people in the groups)."
+    widest = shown.iloc[int(np.argmax(shown["gap"].abs().to_numpy(dtype=float)))]
+    significant = int((shown["p_holm"] < 0.05).sum())
+    return (
+        f"The largest gap to everyone else was for {widest[group]} "
+        f"({h.signed(widest['gap'])} points, 95% CI "
+        f"{h.interval(widest['gap_low'], widest['gap_high'])}); "
+        + (
+            "after Holm's correction for comparing several groups, no gap is statistically "
+            "significant at the 5% level."
+            if significant == 0
+            else f"after Holm's correction for comparing several groups, {significant} "
+            "gap(s) are statistically significant at the 5% level."
+        )
+    )
+
+
+def continuum_section(tables: Published, framework: Framework) -> Section | None:
+    """How many cases sit at each approach of the practice continuum."""
+    mix = tables.mix
+    if mix is None or framework.continuum is None:
+        return None
+    titles = {a.key: a.title for a in framework.continuum.approaches}
+    titles["not placed"] = "Not placed (too little information)"
+    rows = [
+        (titles.get(str(a), str(a)), h.count(c), h.percent(s))
+        for a, c, s in zip(mix["approach"], mix["count"], mix["share"], strict=True)
+    ]
+    shown = mix.dropna(subset=["share"])
+    reading = (
+        "Too few cases to publish their places on the continuum."
+        if shown.empty
+        else "At the latest assessment the most common approach was "
+        f"{titles.get(str(shown['approach'].iloc[int(np.argmax(shown['share']))]))} "
+        f"({h.percent(shown['share'].max())} of cases)."
+    )
+    return Section(
+        "Practice continuum",
+        (
+            Paragraph(reading, "reading"),
+            Paragraph(DISCLAIMER, "note"),
+            picture(mix_bars(mix, framework)),
+            h.make_table(
+                "Cases at each approach, latest assessment",
+                ("Approach", "Cases", "Share"),
+                rows,
+                tables.policy,
+            ),
+        ),
+    )
+
+
+def reliability_section(tables: Published) -> Section | None:
+    """Cronbach's alpha of each domain at baseline, with Feldt's interval."""
+    table = tables.reliability
+    if table is None:
+        return None
+    rows, notes = [], []
+    for _, row in table.iterrows():
+        hidden = h.is_missing(row["n"])
+        rows.append(
+            (
+                str(row["title"]),
+                str(row["n_items"]),
+                h.count(row["n"]),
+                h.ratio(row["alpha"], hidden),
+                h.interval(row["ci_low"], row["ci_high"], hidden, decimals=2),
+                h.ratio(row["alpha_listwise"], hidden),
+            )
+        )
+        if row.get("note"):
+            notes.append(f"{row['title']}: {row['note']}")
+    alphas = table.dropna(subset=["alpha"])
+    reading = (
+        f"At baseline, alpha ranged from {alphas['alpha'].min():.2f} to "
+        f"{alphas['alpha'].max():.2f} across the domains; from 0.7 it is usually read as "
+        "good enough to compare groups, from 0.9 to judge one person."
+        if len(alphas)
+        else "Alpha could not be estimated for any domain."
+    )
+    header = ("Domain", "Items", "People", "Alpha", "95% CI", "Alpha, complete answers only")
+    return Section(
+        "Reliability",
+        (
+            Paragraph(reading, "reading"),
+            picture(reliability_dots(table)),
+            h.make_table(
+                "Cronbach's alpha by domain at baseline", header, rows, tables.policy, notes=notes
+            ),
+        ),
+    )
