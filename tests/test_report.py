@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -144,7 +146,7 @@ class TestReportSaysWhy:
         assert bad["note"].str.contains("not between 0 and 1").all()
         page = wf.cohort_report(data, framework)
         change_part = page.split("<h2>Change over time</h2>")[1].split("<h2>")[0]
-        caption = change_part.split("<figcaption>")[1].split("</figcaption>")[0]
+        caption = html.unescape(re.search(r'alt="([^"]*)"', change_part).group(1))  # type: ignore[union-attr]
         classified, unclassified = caption.split("Not classified (the reliability could not")
         titles = {d.key: d.title for d in framework.domains} | {"index": "Index"}
         for measure in bad["measure"]:

@@ -142,7 +142,10 @@ class TestMethodsInProse:
             "Scale",
             "Missing answers",
             "Bands",
+            "Change",
             "Reliable change",
+            "Trajectory",
+            "Flags",
             "Disclosure control",
             "Practice continuum",
         }
@@ -331,7 +334,7 @@ class TestPrint:
         assert "@page{size:A4 portrait" in style
         printing = style[style.index("@media print") :]
         assert "h2{break-before:page" in printing
-        assert "figure,tr,.note{break-inside:avoid" in printing
+        assert "figure,tr,.note,.foot{break-inside:avoid" in printing
         assert 'scope="col"' in page  # header cells for screen readers and print
 
 
@@ -376,7 +379,22 @@ class TestCommandLine:
         with pytest.raises(SystemExit) as stop:
             main(["report", str(ratings_csv), "-o", str(tmp_path / "r.html"), "--baseline", "x"])
         assert stop.value.code == 2
-        assert "first, last or a wave number" in capsys.readouterr().err
+        assert "expected first or a wave number" in capsys.readouterr().err
+
+    @pytest.mark.parametrize(("baseline", "follow_up"), [("3", "1"), ("2", "2")])
+    def test_follow_up_before_baseline_is_refused(
+        self,
+        baseline: str,
+        follow_up: str,
+        ratings_csv: Path,
+        tmp_path: Path,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        out = tmp_path / "r.html"
+        argv = ["report", str(ratings_csv), "-o", str(out)]
+        assert main([*argv, "--baseline", baseline, "--follow-up", follow_up]) == 2
+        assert "must come after the baseline" in capsys.readouterr().err
+        assert not out.exists()
 
 
 class TestFigures:
@@ -539,3 +557,137 @@ def test_unknown_group_column_is_said_plainly(
     assert code == 2
     assert "error: the data has no 'team' column to group by" in capsys.readouterr().err
     assert not (tmp_path / "r.html").exists()
+
+
+def test_word_columns_as_wide_as_their_text(
+    large_doc: Document, framework: wf.Framework, tmp_path: Path
+) -> None:
+    """The measure column of the change table is the widest, and the widths fill 16 cm."""
+    import docx
+
+    from wellbeing_framework.report.word import column_widths
+
+    table = next(t for t in large_doc.tables() if t.caption.startswith("Mean change"))
+    widths = column_widths(table)
+    assert sum(widths) == pytest.approx(16.0)
+    assert widths[0] == max(widths)
+    # needs by hand: the longest measure title (31 characters); the bold heading words
+    # "People" (6), "Baseline" (8), "Follow-up" (9), "change" (6) at 1.4 x + 1; an
+    # interval such as "5.4 to 9.1" (10); "Effect" (6)
+    needs = [32, 9.4, 12.2, 13.6, 9.4, 11, 9.4]  # cells have a margin of 1
+    assert widths == pytest.approx([16 * n / sum(needs) for n in needs])
+    out = wf.write_report(wf.make_cohort(60, waves=2, seed=1), tmp_path / "r.docx", framework)
+    word = docx.Document(str(out))
+    first = word.tables[0].columns[0].cells[0].width
+    assert first is not None
+    assert first.cm > 3
+
+
+class TestReadingsNeverMislead:
+    def test_rounding_alone_is_not_called_suppressed(self) -> None:
+        """10 + 20 + 0 published of 35 people, nothing hidden: no "suppressed" segment."""
+        from wellbeing_framework.cohort.disclosure import published_shares
+
+        shares, hidden, scaled = published_shares([10, 20, 0], 35)
+        assert hidden == 0.0
+        assert scaled
+        assert shares.tolist() == pytest.approx([1 / 3, 2 / 3, 0.0])
+        shares, hidden, _ = published_shares([20, None, None], 40)  # cells hidden: said
+        assert hidden == 0.5
+
+    def test_snapshot_reading_without_hidden_parts(
+        self, team_doc: Document, large_doc: Document
+    ) -> None:
+        """A share with hidden parts is never given as "at least": the mean is used."""
+        for doc in (team_doc, large_doc):
+            reading = _section(doc, "Snapshot")[0].text  # type: ignore[attr-defined]
+            assert "at least" not in reading
+        first = next(t for t in team_doc.tables() if t.caption.startswith("People in each band"))
+        top = [r for r in first.rows if r[0] in ("managing", "thriving")]
+        if any(h.DASH in (r[2], r[4]) for r in top):
+            assert "The mean index was" in _section(team_doc, "Snapshot")[0].text  # type: ignore[attr-defined]
+
+    def test_groups_section_says_why_it_is_missing(self, framework: wf.Framework) -> None:
+        data = wf.make_cohort(60, waves=2, seed=4).drop(columns=["client_group"])
+        groups = _section(build_report(data, framework), "Groups and equity")
+        assert len(groups) == 1
+        assert "--group-by COLUMN" in groups[0].text  # type: ignore[attr-defined]
+
+    def test_near_column_name_suggested(self, framework: wf.Framework) -> None:
+        data = wf.make_cohort(60, waves=2, seed=4).rename(columns={"area": "Area"})
+        with pytest.raises(KeyError, match="did you mean 'Area'"):
+            build_report(data, framework, group="area")
+
+    def test_policy_by_name(self, framework: wf.Framework) -> None:
+        doc = build_report(wf.make_cohort(60, waves=2, seed=4), framework, policy="10-5")
+        methods = dict(next(t for t in doc.tables() if t.caption == "The rules used").rows)
+        assert methods["Disclosure control"] == wf.DisclosurePolicy.preset("10-5").describe()
+
+    @pytest.mark.parametrize(
+        ("baseline", "follow_up", "message"),
+        [
+            (3, 1, "must come after"),
+            (2, 2, "must come after"),
+            ("last", "last", "not 'last'"),
+            ("first", "first", "not 'first'"),
+        ],
+    )
+    def test_impossible_occasions_refused(
+        self, baseline: object, follow_up: object, message: str, framework: wf.Framework
+    ) -> None:
+        with pytest.raises(ValueError, match=message):
+            build_report(
+                wf.make_cohort(30, waves=3, seed=1),
+                framework,
+                baseline=baseline,  # type: ignore[arg-type]
+                follow_up=follow_up,  # type: ignore[arg-type]
+            )
+
+    def test_flag_rule_and_effect_size_explained(self, large_doc: Document) -> None:
+        overview = next(t for t in large_doc.tables() if t.caption == "The cohort")
+        assert any("A safeguarding flag is raised when" in n for n in overview.footnotes)
+        methods = dict(next(t for t in large_doc.tables() if t.caption == "The rules used").rows)
+        assert "effect size = mean change divided by the standard deviation" in methods["Change"]
+        assert methods["Flags"].startswith("A safeguarding flag is raised when")
+
+    def test_no_negative_zero_in_alt_text(self, framework: wf.Framework) -> None:
+        from wellbeing_framework.plot.charts import _signed
+
+        assert _signed(-0.04) == "0.0"
+        assert _signed(-0.06) == "-0.1"
+        assert _signed(1.25) == "+1.2"
+
+
+class TestPrintAndWordDetails:
+    def test_rules_print_in_full_and_first_section_not_alone(self, large_doc: Document) -> None:
+        from wellbeing_framework.report.html import to_html
+
+        page = to_html(large_doc)
+        assert page.count("&quot;min_answered&quot;: 0.5") == 2  # on screen, and printed
+        style = page[page.index("@media print") : page.index("</style>")]
+        assert ".print-only{display:block}" in style
+        assert "details{display:none}" in style
+        assert "section:first-of-type h2{break-before:auto" in style
+
+    def test_figure_caption_is_the_first_sentence(self, large_doc: Document) -> None:
+        for figure in large_doc.figures():
+            assert figure.alt.startswith(figure.caption.rstrip("."))
+            assert figure.caption.endswith(".")
+            assert ". " not in figure.caption
+
+    def test_word_author_page_numbers_and_captions(
+        self, framework: wf.Framework, tmp_path: Path
+    ) -> None:
+        import docx
+        from docx.oxml.ns import qn
+
+        data = wf.make_cohort(60, waves=2, seed=1)
+        doc = build_report(data, framework)
+        out = wf.write_report(data, tmp_path / "r.docx", framework)
+        word = docx.Document(str(out))
+        assert word.core_properties.author == "wellbeing_framework"
+        footer = word.sections[0].footer.paragraphs[0]._p
+        assert footer.find(qn("w:fldSimple")).get(qn("w:instr")) == "PAGE"
+        captions = [p.text for p in word.paragraphs if p.style.name == "Caption"]
+        for figure in doc.figures():
+            assert figure.caption in captions

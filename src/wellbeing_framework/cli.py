@@ -176,14 +176,14 @@ def _add_report(sub: Any) -> None:
     report_cmd.add_argument(
         "--baseline",
         default="first",
-        type=_occasion,
+        type=_baseline,
         metavar="first|WAVE",
         help="each person's baseline: their first assessment (default) or a wave number",
     )
     report_cmd.add_argument(
         "--follow-up",
         default="last",
-        type=_occasion,
+        type=_follow_up,
         metavar="last|WAVE",
         help="each person's follow-up: their last assessment (default) or a wave number",
     )
@@ -216,16 +216,23 @@ def _report_file(text: str) -> str:
     return text
 
 
-def _occasion(text: str) -> str | int:
-    """'first', 'last' or a whole wave number."""
-    word = text.strip().lower()
-    if word in ("first", "last"):
+def _occasion(text: str, word: str) -> str | int:
+    """``word`` ('first' or 'last') or a whole wave number."""
+    if text.strip().lower() == word:
         return word
     try:
-        return int(word)
+        return int(text.strip())
     except ValueError:
-        msg = f"expected first, last or a wave number, not {text!r}"
+        msg = f"expected {word} or a wave number, not {text!r}"
         raise argparse.ArgumentTypeError(msg) from None
+
+
+def _baseline(text: str) -> str | int:
+    return _occasion(text, "first")
+
+
+def _follow_up(text: str) -> str | int:
+    return _occasion(text, "last")
 
 
 def _add_framework(sub: Any) -> None:

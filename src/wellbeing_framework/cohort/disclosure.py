@@ -252,8 +252,9 @@ def published_shares(counts: Sequence[object], n: object) -> tuple[np.ndarray, f
     shares, suppressed, scaled
         ``shares``: one per count (0 where suppressed); ``suppressed``: the share hidden by
         disclosure control (``n`` minus the published counts), drawn as its own segment;
-        ``scaled``: True when rounding made the published counts add to more than ``n``
-        (or left less than ``MIN_SUPPRESSED_SHARE`` for cells that are hidden), so the
+        ``scaled``: True when rounding made the published counts add to more or less than
+        ``n`` with no cell hidden, or more than ``n`` (or less than
+        ``MIN_SUPPRESSED_SHARE`` short of it) with cells hidden, so the
         shares were scaled to make the whole add to 1 with a visible suppressed part. The
         shares and ``suppressed`` always add to 1 (or are all 0 when ``n`` is hidden or zero), so a
         bar never claims "100 %" for one category when anything is hidden.
@@ -273,7 +274,11 @@ def published_shares(counts: Sequence[object], n: object) -> tuple[np.ndarray, f
     total = float(cast("float", n))
     shown = float(values.sum())
     hidden = (total - shown) / total
-    if published.isna().any() and hidden < MIN_SUPPRESSED_SHARE:
+    if not published.isna().any():
+        # nothing hidden: rounding alone makes the counts differ from n; never call the
+        # difference "suppressed"
+        return values / shown if shown else values, 0.0, shown != total
+    if hidden < MIN_SUPPRESSED_SHARE:
         # rounding left no room for the hidden cells: keep a visible sliver for them
         return values / shown * (1 - MIN_SUPPRESSED_SHARE), MIN_SUPPRESSED_SHARE, True
     if shown > total:

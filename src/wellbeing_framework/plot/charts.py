@@ -31,7 +31,7 @@ from wellbeing_framework.scoring import Profile
 
 __all__ = ["change", "continuum", "groups", "snapshot", "star"]
 
-_HATCHES = ("", "//", "..", "xx", "\\\\", "oo")
+_HATCHES = ("", "//", "..", "\\\\", "oo", "++")  # "xxx" is kept for suppressed parts
 
 #: The segment of a 100 % bar that disclosure control hid.
 SUPPRESSED = "suppressed"
@@ -239,8 +239,7 @@ def _stacked_bar(
             label=band if row == 0 and (width > 0 or not hidden) else None,
         )
         bar.set_gid(f"band:{measure}:{band}")
-        if width >= 8:
-            dark = not hidden and colours[band] in BAND_COLOURS[2:]
+        if width >= 8:  # dark text on a white label: readable on any fill or hatch
             axes.text(
                 left + width / 2,
                 row,
@@ -248,12 +247,8 @@ def _stacked_bar(
                 ha="center",
                 va="center",
                 fontsize=8,
-                color="white" if dark else DARK_GREY,
-                bbox={
-                    "boxstyle": "round,pad=0.15",
-                    "fc": "white" if hidden else colours[band],
-                    "ec": "none",
-                },
+                color=DARK_GREY,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"},
             )
         left += width
 
@@ -480,6 +475,12 @@ def _draw_cases(
         _label_cases(axes, x, y, part[column])
 
 
+def _signed(value: float) -> str:
+    """A gap with its sign, to one decimal; a gap that rounds to zero is "0.0", never "-0.0"."""
+    text = f"{value:+.1f}"
+    return "0.0" if float(text) == 0 else text
+
+
 #: The most cases :func:`continuum` labels by default.
 MAX_LABELLED = 12
 
@@ -563,7 +564,7 @@ def groups(
         if title:
             axes.set_title(title, loc="left")
     gaps = [
-        f"{record[by]} {record['gap']:+.1f}"
+        f"{record[by]} {_signed(record['gap'])}"
         for _, record in table.iterrows()
         if pd.notna(record["gap"])
     ]

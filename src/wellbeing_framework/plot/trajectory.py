@@ -61,6 +61,7 @@ def trajectory(
     groups = list(dict.fromkeys(rows[by])) if by else [None]
     waves = sorted(pd.unique(rows["wave"]))
     measure_title = str(rows["title"].iloc[0])
+    named = "index" if measure == "index" else measure_title
     said = []
     with theme():
         if ax is None:
@@ -85,9 +86,9 @@ def trajectory(
             )
             line.set_gid("mean")
             points = ", ".join(
-                f"wave {w:g} {m:.1f} ({lo:.1f} to {hi:.1f})"
+                f"Wave {w:g} {m:.1f} ({lo:.1f} to {hi:.1f})"
                 if not np.isnan(lo)
-                else f"wave {w:g} {m:.1f}"
+                else f"Wave {w:g} {m:.1f}"
                 for w, m, lo, hi in zip(x, mean, low, high, strict=True)
                 if not np.isnan(m)
             )
@@ -98,7 +99,7 @@ def trajectory(
             said.append(f"{group}: {text}" if group is not None else text)
         ax.set_xticks(waves)
         ax.set_xlabel("Wave")
-        ax.set_ylabel(f"Mean {measure_title} (0-100)")
+        ax.set_ylabel(f"Mean {named} (0-100)")
         ax.set_xlim(min(waves) - 0.3, max(waves) + 0.3)
         if by:
             ax.legend(
@@ -111,7 +112,7 @@ def trajectory(
             ax.set_title(plain(title), loc="left")
     set_description(
         ax,
-        f"Line chart of the mean {measure_title} score at each wave with 95% confidence "
+        f"Line chart of the mean {named} score at each wave with 95% confidence "
         f"intervals as shaded ribbons"
         + (f", one line per {by.replace('_', ' ')}" if by else "")
         + ". "

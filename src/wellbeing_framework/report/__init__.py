@@ -47,7 +47,7 @@ def build_report(
     *,
     rules: ScoringRules | None = None,
     continuum_rules: ContinuumRules | None = None,
-    policy: DisclosurePolicy | None = None,
+    policy: DisclosurePolicy | str | None = None,
     title: str = "Social wellbeing cohort report",
     group: str | None = "client_group",
     baseline: Which = "first",
@@ -129,11 +129,13 @@ def cohort_report(ratings: pd.DataFrame, framework: Framework, **options: Any) -
         The framework.
     **options
         ``rules``, ``continuum_rules``: scoring and placement rules (defaults if ``None``),
-        both stated in the report. ``policy``: disclosure control for every published count
-        (default :class:`~wellbeing_framework.DisclosurePolicy`). ``title``. ``group``: the
+        both stated in the report. ``policy``: disclosure control for every published count,
+        a :class:`~wellbeing_framework.DisclosurePolicy` or the name of a preset (``"nhs"``,
+        the default; ``"10-5"``; ``"threshold-10"``). ``title``. ``group``: the
         column of the groups section (default ``"client_group"``, skipped when absent; a
         column asked for by name must exist). ``baseline``, ``follow_up``: ``"first"``,
-        ``"last"`` or a wave number. ``seed``: of the bootstrap intervals. ``dayfirst``,
+        ``"last"`` or a wave number (the follow-up after the baseline). ``seed``: of the
+        bootstrap intervals. ``dayfirst``,
         ``date_format``: how text dates are read, as in
         :func:`~wellbeing_framework.validate`. ``rater``: whose assessments to follow
         when the ``rater`` column holds several raters (default ``"self"`` when there are

@@ -31,6 +31,12 @@ class Figure:
     alt: str
     dpi: int = 200
 
+    @property
+    def caption(self) -> str:
+        """The first sentence of the alt text: what the figure shows, for under it."""
+        head = self.alt.split(". ", 1)[0].rstrip(".")
+        return head + "."
+
 
 @frozen
 class Table:
@@ -43,13 +49,11 @@ class Table:
 
     def numeric_columns(self) -> tuple[bool, ...]:
         """Which columns hold numbers (right-aligned): every cell a number, a share, an
-        interval, a dash or n/a, and at least one a number."""
+        interval, a dash (a hidden count) or n/a."""
         columns = list(zip(*self.rows, strict=True)) if self.rows else []
-        return tuple(
-            all(_NUMERIC.fullmatch(c) for c in cells)
-            and any(any(ch.isdigit() for ch in c) for c in cells)
-            for cells in columns
-        ) or tuple(False for _ in self.header)
+        return tuple(all(_NUMERIC.fullmatch(c) for c in cells) for cells in columns) or tuple(
+            False for _ in self.header
+        )
 
 
 @frozen

@@ -74,8 +74,7 @@ def change_bars(summary: pd.DataFrame, titles: dict[str, str]) -> Axes:
                 label=label,
             )
             for y, (x0, w) in enumerate(zip(left, table[:, j], strict=True)):
-                if w >= 7:
-                    dark = label in ("improved", "deteriorated")
+                if w >= 7:  # dark text on a white label: readable on any fill or hatch
                     ax.text(
                         x0 + w / 2,
                         y,
@@ -83,10 +82,8 @@ def change_bars(summary: pd.DataFrame, titles: dict[str, str]) -> Axes:
                         ha="center",
                         va="center",
                         fontsize=8,
-                        color="white" if dark else "#0b0c0c",
-                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"}
-                        if hidden
-                        else None,
+                        color="#0b0c0c",
+                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"},
                     )
             left += table[:, j]
         ax.set_yticks(range(len(summary)))

@@ -38,14 +38,16 @@ figcaption{font-size:.85rem;color:#505a5f}
 .note{background:#f3f2f1;border-left:5px solid #12436D;padding:.6rem 1rem;font-size:.9rem}
 .small,.foot{font-size:.85rem;color:#505a5f}.foot{margin:.1rem 0}
 details{margin:.6rem 0}pre{white-space:pre-wrap;font-size:.8rem}
+.wrap{overflow-x:auto}.print-only{display:none}
 @page{size:A4 portrait;margin:18mm 16mm}
 @media print{
 body{max-width:none;margin:0;padding:0;font-size:10.5pt}
 h2{break-before:page;page-break-before:always;border-top:none}
-h2,caption{break-after:avoid;page-break-after:avoid}
-figure,tr,.note{break-inside:avoid;page-break-inside:avoid}
-figure img{max-height:150mm;width:auto;max-width:100%}
-details>*{display:block}details summary{font-weight:bold}
+section:first-of-type h2{break-before:auto;page-break-before:auto}
+h2,h3,caption,.reading{break-after:avoid;page-break-after:avoid}
+figure,tr,.note,.foot{break-inside:avoid;page-break-inside:avoid}
+figure img{max-height:120mm;width:auto;max-width:100%}
+.wrap{overflow:visible}details{display:none}.print-only{display:block}
 a{color:inherit;text-decoration:none}
 }
 """
@@ -63,7 +65,7 @@ def _figure(block: Figure) -> str:
     return (
         f'<figure><img src="data:image/png;base64,{data}" alt="{alt}" '
         f'style="width:{_css_width(block)}px">'
-        f"<figcaption>{alt}</figcaption></figure>"
+        f"<figcaption>{html.escape(block.caption)}</figcaption></figure>"
     )
 
 
@@ -82,8 +84,8 @@ def _table(block: Table) -> str:
     )
     foot = "".join(f'<p class="foot">{html.escape(n)}</p>' for n in block.footnotes)
     return (
-        f"<table><caption>{html.escape(block.caption)}</caption><thead><tr>{head}</tr>"
-        f"</thead><tbody>{body}</tbody></table>{foot}"
+        f'<div class="wrap"><table><caption>{html.escape(block.caption)}</caption><thead>'
+        f"<tr>{head}</tr></thead><tbody>{body}</tbody></table></div>{foot}"
     )
 
 
@@ -98,9 +100,10 @@ def _block(block: Block) -> str:
     if not isinstance(block, Listing):  # pragma: no cover - every block kind is above
         msg = f"unknown report block {type(block).__name__}"
         raise TypeError(msg)
-    return (
-        f"<details><summary>{html.escape(block.title)}</summary>"
-        f"<pre>{html.escape(block.text)}</pre></details>"
+    text = html.escape(block.text)
+    return (  # collapsed on screen; printed in full, as a closed <details> prints nothing
+        f"<details><summary>{html.escape(block.title)}</summary><pre>{text}</pre></details>"
+        f'<div class="print-only"><h3>{html.escape(block.title)}</h3><pre>{text}</pre></div>'
     )
 
 

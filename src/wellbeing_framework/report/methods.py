@@ -13,6 +13,7 @@ from wellbeing_framework.framework import Framework
 from wellbeing_framework.io import converter
 from wellbeing_framework.report import human as h
 from wellbeing_framework.report.document import Block, Listing, Paragraph, Section
+from wellbeing_framework.report.published import flag_sentences
 from wellbeing_framework.scoring import ScoringRules
 from wellbeing_framework.tables import READ_KEY
 
@@ -73,6 +74,7 @@ def methods_section(
 ) -> Section:
     """The rules as sentences and a table (the JSON is in :func:`rules_appendix`)."""
     placing = continuum_rules.resolve(framework)
+    flags = flag_sentences(rules)
     weights = ", ".join(
         f"{d.title} {(placing.domain_weights or {}).get(d.key, 1.0):g}" for d in framework.domains
     )
@@ -81,11 +83,19 @@ def methods_section(
         ("Missing answers", _missing_rule(rules)),
         ("Bands", _bands(rules) + "."),
         (
+            "Change",
+            "Mean change from baseline to follow-up of the people assessed at both, with a "
+            "95% percentile bootstrap interval; effect size = mean change divided by the "
+            "standard deviation at baseline.",
+        ),
+        (
             "Reliable change",
-            "Jacobson and Truax (1991): a change is reliable when |RCI| > 1.96, the "
+            "Jacobson and Truax (1991): a change is reliable when |RCI| > 1.959964, the "
             "two-sided 95% normal quantile. "
             + (reliability_note or "Reliability: Cronbach's alpha at baseline."),
         ),
+        ("Trajectory", "The mean at each wave with a 95% t interval, everyone assessed then."),
+        *[("Flags", text) for text in flags],
         ("Disclosure control", policy.describe()),
         (
             "Practice continuum",

@@ -25,7 +25,7 @@ from wellbeing_framework.scoring import ScoringRules, band_codes, score
 from wellbeing_framework.shapes import detect_shape, to_wide
 from wellbeing_framework.validation import validate
 
-__all__ = ["MIN_TRAJECTORY_WAVES", "Published", "published_tables"]
+__all__ = ["MIN_TRAJECTORY_WAVES", "Published", "flag_sentences", "published_tables"]
 
 #: A trajectory section is shown from this many waves.
 MIN_TRAJECTORY_WAVES = 3
@@ -44,6 +44,7 @@ class Published:
     period: str | None
     rater: str | None = None
     flagged: dict[str, int | None] = field(factory=dict)
+    flag_rules: tuple[str, ...] = ()
     profile_first: pd.Series | None = None
     profile_last: pd.Series | None = None
     snapshot_first: pd.DataFrame | None = None
@@ -55,6 +56,45 @@ class Published:
     mix: pd.DataFrame | None = None
     reliability: pd.DataFrame | None = None
     reasons: dict[str, str] = field(factory=dict)
+
+
+def flag_sentences(rules: ScoringRules) -> tuple[str, ...]:
+    """Each flag's rule as a sentence: "A safeguarding flag is raised when ..."."""
+    return tuple(
+        f"A {f.name} flag is raised when "
+        + (
+            f.description
+            or f"any of {', '.join(f.indicators)} is rated at or below "
+            + ("the scale minimum" if f.at_most is None else str(f.at_most))
+        )
+        + "."
+        for f in rules.flags or ()
+    )
+
+
+def _check_occasions(baseline: Which, follow_up: Which) -> None:
+    """Refuse a baseline and follow-up that cannot be a before and an after."""
+    if isinstance(baseline, str) and baseline.strip().lower() == "last":
+        msg = "the baseline is 'first' or a wave number, not 'last'"
+        raise ValueError(msg)
+    if isinstance(follow_up, str) and follow_up.strip().lower() == "first":
+        msg = "the follow-up is 'last' or a wave number, not 'first'"
+        raise ValueError(msg)
+    waves = [w for w in (baseline, follow_up) if isinstance(w, int | float)]
+    if len(waves) == 2 and waves[1] <= waves[0]:
+        msg = f"the follow-up (wave {follow_up}) must come after the baseline (wave {baseline})"
+        raise ValueError(msg)
+
+
+def _no_column(group: str, scores: pd.DataFrame) -> str:
+    """The message for a grouping column the data lacks, naming a near match if any."""
+
+    def squeeze(text: object) -> str:
+        return "".join(ch for ch in str(text).lower() if ch.isalnum())
+
+    near = [str(c) for c in scores.columns if squeeze(c) == squeeze(group)]
+    hint = f" (did you mean {near[0]!r}?)" if near else ""
+    return f"the data has no {group!r} column to group by{hint}"
 
 
 def _period(scores: pd.DataFrame) -> str | None:
@@ -70,7 +110,7 @@ def published_tables(
     *,
     rules: ScoringRules | None = None,
     continuum_rules: ContinuumRules | None = None,
-    policy: DisclosurePolicy | None = None,
+    policy: DisclosurePolicy | str | None = None,
     group: str | None = "client_group",
     baseline: Which = "first",
     follow_up: Which = "last",
@@ -83,7 +123,9 @@ def published_tables(
 
     When the whole cohort is too small to publish, nothing but that fact is published.
     """
+    policy = DisclosurePolicy.preset(policy) if isinstance(policy, str) else policy
     policy = policy or DisclosurePolicy()
+    _check_occasions(baseline, follow_up)
     resolved = (rules or ScoringRules()).resolve(framework)
     checked = validate(ratings, framework, dayfirst=dayfirst, date_format=date_format)
     if not checked.ok:
@@ -91,10 +133,14 @@ def published_tables(
     valid = checked.valid  # dates read once, by the rule asked for
     wide = to_wide(valid, framework) if detect_shape(valid) == "long" else valid
     scores = score(wide, framework, resolved)
+    reasons: dict[str, str] = {}
     if group is not None and group not in scores:
         if group != "client_group":  # the default is optional; a chosen column is not
-            msg = f"the data has no {group!r} column to group by"
-            raise KeyError(msg)
+            raise KeyError(_no_column(group, scores))
+        reasons["groups"] = (
+            "The data has no client_group column, so groups are not compared; choose the "
+            "column to compare with --group-by COLUMN (group= in Python)."
+        )
         group = None
     people = scores["person_id"].nunique() if "person_id" in scores else len(scores)
     n_people = policy.apply_total(float(people))
@@ -110,7 +156,6 @@ def published_tables(
             },
         )
     rater = _whose(scores, rater)
-    reasons: dict[str, str] = {}
     result = _change(wide, framework, policy, rater, seed, baseline, follow_up, reasons)
     placed = place_on_continuum(scores, framework, continuum_rules)
     first = scores.iloc[choose_rows(scores, baseline, rater=rater)]
@@ -127,6 +172,7 @@ def published_tables(
         period=_period(scores),
         rater=rater,
         flagged=_flagged(scores, last, policy),
+        flag_rules=flag_sentences(resolved),
         profile_first=_mean_profile(first, framework, policy, resolved),
         profile_last=_mean_profile(last, framework, policy, resolved),
         snapshot_first=snapshot(scores, framework, baseline, policy=policy, rater=rater),

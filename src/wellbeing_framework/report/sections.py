@@ -12,6 +12,7 @@ from wellbeing_framework.plot import groups as plot_groups
 from wellbeing_framework.plot import quadrant as plot_quadrant
 from wellbeing_framework.plot import snapshot as plot_snapshot
 from wellbeing_framework.plot import trajectory as plot_trajectory
+from wellbeing_framework.plot.style import describe, set_description
 from wellbeing_framework.report import human as h
 from wellbeing_framework.report.document import Block, Paragraph, Section
 from wellbeing_framework.report.figures import change_bars, mix_bars, picture, reliability_dots
@@ -54,6 +55,7 @@ def overview_section(tables: Published, framework: Framework) -> Section:
     for name, value in tables.flagged.items():
         rows.append((f"People with a {name.replace(':', ' flag raised')}", h.count(value)))
     rows.append(("Framework", f"{framework.title}, version {framework.version}"))
+    notes = list(tables.flag_rules)
     blocks: list[Block] = []
     why = tables.reasons.get("cohort")
     if why:
@@ -65,13 +67,22 @@ def overview_section(tables: Published, framework: Framework) -> Section:
                 tables.profile_last,
                 framework,
                 baseline=tables.profile_first,
-                title="Mean scores of the cohort",
                 show_indicators=False,
             )
+            ax.set_title("Mean scores of the cohort", pad=34)
+            set_description(
+                ax,
+                "The cohort's mean scores at the latest assessment (fill) and at baseline "
+                "(dashed outline). " + describe(ax).split(". ", 1)[1],
+            )
             blocks.append(picture(ax))
-    blocks.append(h.make_table("The cohort", ("", "Number"), rows, policy))
+    blocks.append(h.make_table("The cohort", ("", "Detail"), rows, policy, notes=notes))
     blocks.append(
-        Paragraph(f"{policy.describe()} Figures show only published, aggregate numbers.", "note")
+        Paragraph(
+            "Every count in this report passes the disclosure control stated under each table "
+            "and in Methods; figures show only published, aggregate numbers.",
+            "note",
+        )
     )
     return Section("Overview", tuple(blocks))
 
@@ -107,27 +118,31 @@ def snapshot_section(tables: Published) -> Section | None:
     return Section(
         "Snapshot",
         (
-            Paragraph(_snapshot_reading(a, b), "reading"),
+            Paragraph(_snapshot_reading(a, b, tables), "reading"),
             picture(plot_snapshot(first, title="Bands at the baseline assessment")),
             table,
         ),
     )
 
 
-def _snapshot_reading(first: pd.DataFrame, last: pd.DataFrame) -> str:
+def _snapshot_reading(first: pd.DataFrame, last: pd.DataFrame, tables: Published) -> str:
+    """The share in the top two bands, when every cell it needs is published; else the
+    mean index (a share with hidden parts could only be a misleading lower bound)."""
     top = [str(band) for band in first["band"] if band != NOT_SCORED][-2:]
-
-    def share(frame: pd.DataFrame) -> str:
-        rows = frame[frame["band"].isin(top)]
-        shown = rows["share"].dropna()
-        if shown.empty:
-            return "a share too small to publish"
-        prefix = "at least " if len(shown) < len(rows) else ""
-        return f"{prefix}{h.percent(shown.sum())}"
-
+    a = first.loc[first["band"].isin(top), "share"]
+    b = last.loc[last["band"].isin(top), "share"]
+    if a.notna().all() and b.notna().all() and len(a) and len(b):
+        return (
+            f"At baseline, {h.percent(a.sum())} of people were {' or '.join(top)} on the "
+            f"index; at the latest assessment, {h.percent(b.sum())}."
+        )
+    before, after = tables.profile_first, tables.profile_last
+    if before is None or after is None:
+        return "Too few people are in each band to describe the bands in a sentence."
     return (
-        f"At baseline, {share(first)} of people were {' or '.join(top)} on the index; at "
-        f"the latest assessment, {share(last)}."
+        f"The mean index was {h.score(before.get('index'))} at baseline and "
+        f"{h.score(after.get('index'))} at the latest assessment; some bands hold too few "
+        "people to publish their share, so the table shows a dash for them."
     )
 
 
@@ -181,7 +196,11 @@ def change_section(tables: Published, framework: Framework) -> Section:
         "Change over time",
         (
             Paragraph(_change_reading(summary), "reading"),
-            Paragraph(tables.change.note),
+            Paragraph(
+                "Change follows only the people assessed at both baseline and follow-up, so "
+                "its baseline mean can differ from the first wave of the trajectory, which "
+                "counts everyone assessed then. " + tables.change.note
+            ),
             picture(change_bars(summary, titles)),
             h.make_table(
                 "Mean change from baseline to follow-up", header, mean_rows, tables.policy
@@ -239,6 +258,10 @@ def trajectory_section(tables: Published, framework: Framework) -> Section | Non
         "Trajectory over waves",
         (
             Paragraph(reading, "reading"),
+            Paragraph(
+                "Each wave counts everyone assessed at it (their last assessment in the wave), "
+                "so the people differ a little from wave to wave."
+            ),
             picture(plot_trajectory(table, title="Mean index at each wave")),
             h.make_table(
                 "Index at each wave",
@@ -273,7 +296,8 @@ def _mean_at(table: pd.DataFrame, measure: str, wave: object) -> object:
 def groups_section(tables: Published) -> Section | None:
     """Each group's mean index at the latest assessment and its gap to everyone else."""
     if tables.groups is None or tables.group is None:
-        return None
+        why = tables.reasons.get("groups")
+        return None if why is None else Section("Groups and equity", (Paragraph(why, "reading"),))
     label = tables.group.replace("_", " ")
     index = tables.groups[tables.groups["measure"] == "index"].reset_index(drop=True)
     rows, notes = [], []
@@ -300,8 +324,11 @@ def groups_section(tables: Published) -> Section | None:
             Paragraph(_groups_reading(index, tables.group), "reading"),
             Paragraph(
                 "Social justice is a value of the framework: where do outcomes differ? Each "
-                "group's mean index at the latest assessment, with its gap to everyone else; "
-                "p is Welch's test, Holm-adjusted across groups."
+                "group's mean index at the latest assessment, with its gap to everyone else. "
+                "The intervals are for each group on its own; p is Welch's test, adjusted for "
+                "comparing several groups (Holm), so a gap whose interval misses zero can still "
+                "have p above 0.05. When counts are rounded, the overall mean weights each group "
+                "by its published size, so it can differ slightly from means elsewhere."
             ),
             picture(plot_groups(tables.groups, title=f"Index by {label}")),
             h.make_table(f"Index by {label}", header, rows, tables.policy, notes=notes),
@@ -312,6 +339,8 @@ def groups_section(tables: Published) -> Section | None:
 def _groups_reading(index: pd.DataFrame, group: str) -> str:
     shown = index.dropna(subset=["gap"])
     if shown.empty:
+        if index["n"].notna().sum() == 1:
+            return "Everyone published is in one group, so there is no other group to compare."
         return "No group could be compared with the rest (too few people in the groups)."
     widest = shown.iloc[int(np.argmax(shown["gap"].abs().to_numpy(dtype=float)))]
     significant = int((shown["p_holm"] < 0.05).sum())

@@ -33,6 +33,25 @@ def _page(doc: WordDocument) -> None:
     normal.font.size = _pt(10.5)
 
 
+def _page_numbers(doc: WordDocument) -> None:
+    """A footer with "Page N", N a field Word fills in."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    para = doc.sections[0].footer.paragraphs[0]
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    para.add_run("Page ")
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    para._p.append(field)
+
+
 def _pt(size: float) -> Any:
     from docx.shared import Pt
 
@@ -64,11 +83,11 @@ def _figure(doc: WordDocument, block: Figure) -> None:
         shape.height, shape.width = Cm(17), int(shape.width * ratio)
     frame = shape._inline.docPr
     frame.set("descr", block.alt)
-    frame.set("title", block.alt[:120])
+    frame.set("title", block.caption)
     picture_paragraph = doc.paragraphs[-1]
     picture_paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     picture_paragraph.paragraph_format.keep_with_next = True
-    doc.add_paragraph(block.alt, style="Caption")
+    doc.add_paragraph(block.caption, style="Caption")
 
 
 def _repeat_header(row: Any) -> None:
@@ -80,11 +99,38 @@ def _repeat_header(row: Any) -> None:
     row._tr.get_or_add_trPr().append(marker)
 
 
+def column_widths(block: Table, total: float = _TEXT_WIDTH_CM) -> list[float]:
+    """Column widths in cm that add up to ``total``: each column as wide as its text
+    needs (its longest cell, up to 40 characters, plus a margin; its longest heading word, which is
+    bold and needs two fifths more room plus a margin, so no word is broken)."""
+    needs = []
+    for j, heading in enumerate(block.header):
+        cells = [row[j] for row in block.rows]
+        longest = max([len(c) for c in cells] or [1])
+        word = max([len(w) for w in heading.split()] or [1])
+        needs.append(max(min(longest, 40) + 1.0, 1.4 * word + 1, 4.0))
+    scale = total / sum(needs)
+    return [n * scale for n in needs]
+
+
+def _set_widths(table: Any, block: Table) -> None:
+    from docx.shared import Cm
+
+    table.autofit = False
+    widths = column_widths(block)
+    for column, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+        column.w = Cm(width)  # the grid, which some readers use instead of the cells
+    for j, width in enumerate(widths):
+        for cell in table.columns[j].cells:
+            cell.width = Cm(width)
+
+
 def _table(doc: WordDocument, block: Table) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     caption = doc.add_paragraph(block.caption, style="Caption")
     caption.paragraph_format.keep_with_next = True
+    caption.paragraph_format.space_before = _pt(12)
     table = doc.add_table(rows=1 + len(block.rows), cols=len(block.header))
     table.style = doc.styles["Light List Accent 1"]
     numeric = block.numeric_columns()
@@ -99,6 +145,7 @@ def _table(doc: WordDocument, block: Table) -> None:
                 run.font.size = _pt(9)
                 run.bold = i == 0
     _repeat_header(table.rows[0])
+    _set_widths(table, block)
     for note in block.footnotes:
         _paragraph(doc, Paragraph(note, "small"))
 
@@ -124,6 +171,8 @@ def to_docx(document: Document) -> bytes:
     doc = docx.Document()
     _page(doc)
     doc.core_properties.title = document.title
+    doc.core_properties.author = "wellbeing_framework"
+    _page_numbers(doc)
     doc.core_properties.comments = f"Made with wellbeing_framework {__version__}"
     doc.add_heading(document.title, level=0)
     _paragraph(doc, Paragraph(document.subtitle, "small"))
