@@ -203,7 +203,7 @@ class TestSections:
         """Hand count from the scores: people flagged at any and at the latest assessment."""
         scores = wf.score(large, framework)
         own = scores[scores["rater"] == "self"]
-        ever = scores.loc[scores["flag_safeguarding"].fillna(False).astype(bool), "person_id"]
+        ever = own.loc[own["flag_safeguarding"].fillna(False).astype(bool), "person_id"]
         latest = own.sort_values(["person_id", "assessment_date"]).groupby("person_id").tail(1)
         now = int(latest["flag_safeguarding"].fillna(False).astype(bool).sum())
         table = next(b for b in _section(large_doc, "Overview") if isinstance(b, Table))
@@ -211,9 +211,9 @@ class TestSections:
         assert said["People with a safeguarding flag raised at any assessment"] == str(
             5 * round(ever.nunique() / 5)
         )
-        assert said["People with a safeguarding flag raised at the latest assessment"] == str(
-            5 * round(now / 5)
-        )
+        earlier_only = ever.nunique() - now  # a hidden part would hide the other too
+        expected = "–" if 0 < earlier_only < 8 or 0 < now < 8 else str(5 * round(now / 5))
+        assert said["People with a safeguarding flag raised at the latest assessment"] == expected
 
     def test_small_flag_count_suppressed(self, framework: wf.Framework) -> None:
         """Three people flagged: the count is a dash, never 3."""
@@ -230,7 +230,9 @@ class TestSections:
         assert len(change) == 1
         assert "two assessments" in change[0].text
         two = build_report(wf.make_cohort(60, waves=2, seed=3), framework)
-        assert "Trajectory over waves" not in [s.title for s in two.sections]
+        trajectory = _section(two, "Trajectory over waves")  # only its reason, no figures
+        assert len(trajectory) == 1
+        assert "this cohort has 2" in trajectory[0].text  # type: ignore[attr-defined]
         assert "Change over time" in [s.title for s in two.sections]
 
     def test_trajectory_matches_a_hand_computation(
@@ -691,3 +693,187 @@ class TestPrintAndWordDetails:
         captions = [p.text for p in word.paragraphs if p.style.name == "Caption"]
         for figure in doc.figures():
             assert figure.caption in captions
+
+
+class TestAttacked:
+    """Each case an attack found; each must hold."""
+
+    def test_grouping_by_an_identifier_is_refused(
+        self, framework: wf.Framework, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        data = wf.make_cohort(60, waves=3, seed=1)
+        for column in ("person_id", "assessment_date"):
+            with pytest.raises(ValueError, match="like an identifier or a date"):
+                build_report(data, framework, group=column)
+        path = tmp_path / "c.csv"
+        wf.write_table(data, path)
+        out = tmp_path / "r.html"
+        assert main(["report", str(path), "-o", str(out), "--group-by", "person_id"]) == 2
+        err = capsys.readouterr().err
+        assert "like an identifier" in err
+        assert "P00" not in err
+        assert not out.exists()
+
+    def test_rater_names_never_shown(self, framework: wf.Framework, tmp_path: Path) -> None:
+        data = wf.make_cohort(60, waves=2, seed=1)
+        data["rater"] = np.where(data.index % 2 == 0, "Jane Smith", "Bob Jones")
+        page = wf.cohort_report(data, framework, rater="Bob Jones")
+        assert "Bob Jones" not in page
+        assert "Jane Smith" not in page
+        assert "one rater, chosen by name (the name is not shown)" in page
+
+    def test_trajectory_ends_hidden_when_a_few_left(self, framework: wf.Framework) -> None:
+        """3 of 60 people have no last wave: its mean would give theirs by difference."""
+        data = wf.make_cohort(60, waves=3, seed=1)
+        data = data[data["rater"] == "self"]
+        people = sorted(data["person_id"].unique())
+        everyone = data.groupby("person_id")["wave"].transform("nunique") == 3
+        data = data[everyone]
+        gone = data["person_id"].isin(people[:3]) & (data["wave"] == 3)
+        data = data[~gone]
+        policy = wf.DisclosurePolicy.preset("threshold-10")
+        doc = build_report(data, framework, policy=policy)
+        table = next(t for t in doc.tables() if t.caption == "Index at each wave")
+        last = {r[0]: r for r in table.rows}["3"]
+        assert last[1:] == (h.DASH, h.DASH, h.DASH)
+        assert not any("band" in t.caption for t in doc.tables() if "wave" in t.caption)
+
+    def test_trajectory_n_counts_everyone_assessed(self, framework: wf.Framework) -> None:
+        """People not scored at a wave count in n, so n never reveals the not-scored cell."""
+        data = wf.make_cohort(50, waves=3, seed=2)
+        data = data[data["rater"] == "self"]
+        blank = data.index[data["wave"] == 3][:4]
+        data.loc[blank, [k for k in framework.indicator_keys if k.startswith("sw")]] = np.nan
+        scores = wf.score(data, framework)
+        table = wf.cohort.trajectory(scores, framework, measure="index")
+        assessed = scores.loc[scores["wave"] == 3, "person_id"].nunique()
+        row = table[table["wave"] == 3].iloc[0]
+        assert row["n"] == 5 * round(assessed / 5)
+        assert row["note"] == "mean of the people with a score"
+        scored = scores.loc[scores["wave"] == 3, "index"].dropna()
+        assert row["mean"] == round(scored.mean(), 1)
+
+    def test_blank_group_values_are_a_group(self, framework: wf.Framework) -> None:
+        from wellbeing_framework.cohort.groups import NOT_RECORDED
+
+        scores = wf.score(wf.make_cohort(80, waves=1, seed=3), framework)
+        scores = scores[scores["rater"] == "self"].copy()
+        scores.loc[scores.index[:2], "client_group"] = None
+        table = wf.cohort.compare_groups(
+            scores, framework, by="client_group", policy=wf.DisclosurePolicy.none()
+        )
+        index = table[table["measure"] == "index"]
+        assert NOT_RECORDED in set(index["client_group"])
+        assert index["n"].sum() == scores["index"].notna().sum()
+
+    def test_last_assessment_in_a_wave(self, framework: wf.Framework) -> None:
+        """Two self-assessments in wave 2: the later one counts."""
+        data = wf.make_cohort(30, waves=2, seed=4)
+        data = data[data["rater"] == "self"].copy()
+        again = data[data["wave"] == 2].copy()
+        again["assessment_date"] = pd.to_datetime(again["assessment_date"]) + pd.Timedelta(days=5)
+        again[list(framework.indicator_keys)] = 5
+        both = pd.concat([data, again], ignore_index=True)
+        scores = wf.score(both, framework)
+        table = wf.cohort.trajectory(
+            scores, framework, measure="index", policy=wf.DisclosurePolicy.none()
+        )
+        assert table.loc[table["wave"] == 2, "mean"].iloc[0] == pytest.approx(100.0)
+
+    def test_flags_follow_the_rater(self, framework: wf.Framework) -> None:
+        data = wf.make_cohort(60, waves=2, seed=5)
+        data[["sw3", "sw5"]] = 4
+        practitioner = data.index[data["rater"] == "practitioner"][:12]
+        data.loc[practitioner, ["sw3", "sw5"]] = 1  # flags raised by practitioners only
+        overview = next(
+            t for t in build_report(data, framework).tables() if t.caption == "The cohort"
+        )
+        assert (
+            dict(overview.rows)["People with a safeguarding flag raised at any assessment"] == "0"
+        )
+
+    def test_most_common_approach_never_zero(self, framework: wf.Framework) -> None:
+        doc = build_report(wf.make_cohort(8, waves=3, seed=1), framework)
+        reading = _section(doc, "Practice continuum")[0].text  # type: ignore[attr-defined]
+        assert "(0% of cases)" not in reading
+
+    def test_suppressed_classes_are_dashes_not_not_classified(self) -> None:
+        from wellbeing_framework.report.figures import unclassified
+
+        assert not unclassified(pd.Series({"reliability": 0.84, "improved": pd.NA}))
+        assert unclassified(pd.Series({"reliability": -0.2}))
+        assert unclassified(pd.Series({"reliability": np.nan}))
+
+    def test_group_names_the_library_uses_are_refused(self, framework: wf.Framework) -> None:
+        from wellbeing_framework.cohort.groups import OTHER_GROUPS
+
+        scores = wf.score(wf.make_cohort(80, waves=1, seed=3), framework)
+        scores = scores[scores["rater"] == "self"]
+        with pytest.raises(ValueError, match="rename it"):
+            wf.cohort.compare_groups(
+                scores.assign(client_group=OTHER_GROUPS), framework, by="client_group"
+            )
+        with pytest.raises(ValueError, match="cannot be called 'measure'"):
+            wf.cohort.compare_groups(
+                scores.assign(measure=scores["client_group"]), framework, by="measure"
+            )
+
+    def test_boolean_and_fractional_groups_and_waves(self, framework: wf.Framework) -> None:
+        data = wf.make_cohort(60, waves=3, seed=6)
+        data["statutory_order"] = data["statutory_order"].astype(bool)
+        build_report(data, framework, group="statutory_order")  # no crash
+        data["wave"] = data["wave"].map({1: 1.0, 2: 1.5, 3: 2.0})
+        scores = wf.score(data, framework)
+        table = wf.cohort.trajectory(scores, framework, measure="index")
+        assert table["wave"].tolist() == [1, 1.5, 2]
+
+    def test_text_waves_said_not_dropped(self, framework: wf.Framework) -> None:
+        data = wf.make_cohort(60, waves=3, seed=6)
+        scores = wf.score(data, framework).assign(
+            wave=lambda t: t["wave"].map({1: "baseline", 2: "mid", 3: "end"})
+        )
+        with pytest.raises(ValueError, match="not a number"):
+            wf.cohort.trajectory(scores, framework)
+
+    def test_suppressed_domain_means_are_dashes(self, framework: wf.Framework) -> None:
+        doc = build_report(wf.make_cohort(12, waves=3, seed=2), framework)
+        for table in doc.tables():
+            if table.caption == "Mean domain scores at each wave":
+                assert h.NOT_AVAILABLE not in {c for r in table.rows for c in r}
+
+    def test_labels_follow_the_chosen_waves(self, framework: wf.Framework) -> None:
+        doc = build_report(wf.make_cohort(100, waves=3, seed=7), framework, follow_up=2)
+        snap = next(t for t in doc.tables() if t.caption.startswith("People in each band"))
+        assert snap.header[3] == "Wave 2: people"
+        assert "at wave 2" in _section(doc, "Groups and equity")[1].text  # type: ignore[attr-defined]
+
+    def test_word_takes_long_titles_and_control_characters(
+        self, framework: wf.Framework, tmp_path: Path
+    ) -> None:
+        import docx
+
+        data = wf.make_cohort(60, waves=2, seed=1)
+        data["client_group"] = data["client_group"].str.replace(" ", "\x0b")
+        title = "T\x00" * 200
+        out = wf.write_report(data, tmp_path / "r.docx", framework, title=title)
+        word = docx.Document(str(out))
+        assert len(word.core_properties.title) == 255
+        page = wf.cohort_report(data, framework, title=title)
+        assert "\x00" not in page
+        assert "\x0b" not in page
+
+    def test_same_wave_reason(self, framework: wf.Framework) -> None:
+        doc = build_report(wf.make_cohort(60, waves=3, seed=1), framework, baseline=3)
+        change = _section(doc, "Change over time")[0].text  # type: ignore[attr-defined]
+        assert "no one was assessed after it" in change
+
+    def test_missing_trajectory_says_why(self, framework: wf.Framework) -> None:
+        doc = build_report(wf.make_cohort(60, waves=2, seed=1), framework)
+        said = _section(doc, "Trajectory over waves")[0].text  # type: ignore[attr-defined]
+        assert "from 3 waves; this cohort has 2" in said
+
+    def test_no_nan_in_alt_text(self, framework: wf.Framework) -> None:
+        data = wf.make_cohort(60, waves=2, seed=1)
+        data[[k for k in framework.indicator_keys if k.startswith("sw")]] = np.nan
+        for figure in build_report(data, framework).figures():
+            assert not re.search(r"\bnan\b", figure.alt)

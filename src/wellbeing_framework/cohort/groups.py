@@ -227,6 +227,55 @@ def _groups_note(notes: set[str], policy: DisclosurePolicy) -> str:
     return text
 
 
+#: The group of rows with no value in the grouping column.
+NOT_RECORDED = "not recorded"
+_RESERVED = frozenset(("measure", "index", "n", "note", "overall", "p_holm", "mean"))
+
+
+def _as_groups(scores: Any, by: str, policy: DisclosurePolicy) -> Any:
+    """The table with its grouping column as text labels, a blank as "not recorded".
+
+    Every row stays in a group (none is dropped for a blank value), groups of any type
+    (true/false, numbers) behave alike, and a column that identifies people is refused.
+
+    Raises
+    ------
+    KeyError
+        If there is no such column.
+    ValueError
+        If the column's name is one the result uses, a value is the name of the combined
+        row, or (under disclosure control) nearly every row has its own value, like an
+        identifier or a date (more rows than half, and more than the threshold, alone in
+        their group): the names of the groups would then name people.
+    """
+    if by not in scores.columns:
+        msg = f"no column {by!r} to group by"
+        raise KeyError(msg)
+    if by in _RESERVED:
+        msg = f"a grouping column cannot be called {by!r} (the results use that name): rename it"
+        raise ValueError(msg)
+    if engine_for(scores) is not None:  # other engines group as they are
+        return scores
+    values = scores[by]
+    labels = values.astype(object).where(values.notna(), NOT_RECORDED).map(str)
+    if (labels == OTHER_GROUPS).any():
+        msg = (
+            f"a group is called {OTHER_GROUPS!r}, the name given to small groups combined: "
+            "rename it"
+        )
+        raise ValueError(msg)
+    sizes = labels.value_counts()
+    alone = int((sizes == 1).sum())
+    if not policy.is_none and alone > max(len(labels) / 2, policy.threshold):
+        msg = (
+            f"{by!r} has a value of its own on most rows ({alone} of {len(labels)} rows), "
+            "like an identifier or a date: grouping by it would name people. Group by a "
+            "column with a few values, such as client_group or area"
+        )
+        raise ValueError(msg)
+    return scores.assign(**{by: labels})
+
+
 def _measure_order(measures: list[str], by: str) -> Any:
     rank = {m: i for i, m in enumerate(measures)}
 
@@ -317,10 +366,8 @@ def compare_groups(
     24           older people  140  59.0
     """
     policy = policy or DisclosurePolicy()
-    if by not in scores.columns:
-        msg = f"no column {by!r} to group by"
-        raise KeyError(msg)
     measures = [d.key for d in framework.domains] + ["index"]
+    scores = _as_groups(scores, by, policy)
     count, total, squares = _moments(scores, by, measures)
     rows: list[dict[str, object]] = []
     notes: set[str] = set()

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import cast
 
-import numpy as np
 import pandas as pd
 
 from wellbeing_framework.cohort.disclosure import DisclosurePolicy
-from wellbeing_framework.cohort.groups import _mean_ci
+from wellbeing_framework.cohort.groups import _as_groups, _mean_ci
 from wellbeing_framework.cohort.select import choose_rows
+from wellbeing_framework.cohort.snapshot import NOT_SCORED
 from wellbeing_framework.framework import Framework
 from wellbeing_framework.scoring import with_band_categories
 
@@ -43,9 +43,9 @@ def trajectory(
 ) -> pd.DataFrame:
     """The mean score, its confidence interval and the share in each band, at every wave.
 
-    Each person counts once per wave (their last assessment at that wave by date, when
-    there are several). Counts pass through the disclosure policy; a mean whose count is
-    suppressed is not shown.
+    Each person counts once per wave: their last assessment in it (by date, else by row
+    order), of the rater chosen. Counts pass through the disclosure policy; a mean whose
+    count is suppressed is not shown.
 
     Parameters
     ----------
@@ -55,7 +55,9 @@ def trajectory(
         The framework scored against.
     by
         A grouping column (``"client_group"``, ``"area"``): one trajectory per group. The
-        counts of the groups at each wave are controlled together, as parts of a total.
+        counts of the groups at each wave are controlled together, as parts of a total; a
+        blank value is its own group, "not recorded"; a column with a value of its own on
+        most rows (an identifier, a date) is refused.
     measure
         A measure key (``"index"``, ``"rb"``) or a list of them; default the domains and
         the index.
@@ -70,14 +72,18 @@ def trajectory(
     -------
     pandas.DataFrame
         One row per (group,) measure and wave: ``measure``, ``title``, ``wave``, ``n``
-        (people with a score, published), ``mean``, ``ci_low``, ``ci_high``, one column per
-        band holding its share of ``n`` (published counts), and ``note`` (why a figure is
-        missing). ``attrs["disclosure"]`` describes the policy.
+        (people assessed at the wave, published), ``mean``, ``ci_low``, ``ci_high`` (of
+        those with a score), one column per band and ``"not scored"`` holding its share of
+        ``n`` (published counts, as in :func:`snapshot`), and ``note`` (why a figure is
+        missing, or that the mean is of fewer people than ``n``). ``attrs["disclosure"]``
+        describes the policy.
 
     Raises
     ------
     KeyError
         If there is no ``wave`` column or an unknown measure is asked for.
+    ValueError
+        If a wave is not a number, or the grouping column identifies people.
 
     Examples
     --------
@@ -86,7 +92,7 @@ def trajectory(
     >>> scores = wf.score(wf.make_cohort(300, waves=3, seed=4), fw)
     >>> wf.cohort.trajectory(scores, fw, measure="index")[["wave", "n", "mean", "ci_low"]]
        wave    n  mean  ci_low
-    0     1  295  54.6    52.6
+    0     1  300  54.6    52.6
     1     2  300  57.6    55.7
     2     3  300  58.9    57.0
     """
@@ -100,102 +106,100 @@ def trajectory(
     measures = _measures(framework, measure)
     scores = with_band_categories(scores, framework)
     waves = pd.to_numeric(scores[wave], errors="coerce")
-    titles = {d.key: d.title for d in framework.domains}
-    titles |= {c.key: c.title for c in framework.centre} | {"index": "Index"}
-    band_labels = list(
-        cast("pd.CategoricalDtype", scores[f"{measures[0]}_band"].dtype).categories
-        if f"{measures[0]}_band" in scores
-        else []
-    )
-    groups: list[object] = [None]
+    if waves.isna().any():
+        msg = (
+            f"{int(waves.isna().sum())} assessment(s) have a {wave!r} that is not a number "
+            "(or none): a trajectory needs numbered waves"
+        )
+        raise ValueError(msg)
     if by is not None:
         if by not in scores.columns:
             msg = f"the table has no {by!r} column to group by"
             raise KeyError(msg)
-        groups = list(pd.unique(scores[by].dropna()))
-        groups.sort(key=str)
+        scores = _as_groups(scores, by, policy)
     rows: list[dict[str, object]] = []
-    for at in sorted(pd.unique(waves.dropna())):
-        chosen = scores.iloc[choose_rows(scores, cast("int", at), rater=rater, person=person)]
+    for at in sorted(pd.unique(waves)):
+        in_wave = scores[(waves == at).to_numpy()]
+        chosen = in_wave.iloc[choose_rows(in_wave, "last", rater=rater, person=person)]
         for key in measures:
-            values = pd.to_numeric(chosen[key], errors="coerce")
-            bands = chosen.get(f"{key}_band")
-            parts = []
-            for group in groups:
-                mask = (
-                    np.ones(len(chosen), dtype=bool)
-                    if group is None
-                    else (chosen[cast("str", by)] == group).to_numpy(dtype=bool, na_value=False)
-                )
-                scored = values[mask].dropna()
-                parts.append((group, scored, None if bands is None else bands[mask]))
-            sizes = pd.Series([float(len(s)) for _, s, _ in parts])
-            shown = (
-                policy.apply(sizes, total=True)
-                if by is not None
-                else pd.Series([policy.apply_total(sizes.iloc[0])], dtype="Int64")
-            )
-            for (group, scored, band), n in zip(parts, shown.tolist(), strict=True):
-                rows.append(
-                    _row(
-                        scored,
-                        band,
-                        n,
-                        band_labels,
-                        policy,
-                        level,
-                        key,
-                        titles[key],
-                        at,
-                        by,
-                        group,
-                    )
-                )
+            rows += _wave_rows(chosen, key, by, policy, level, float(at), framework)
     out = pd.DataFrame(rows)
-    for column in ("n", *band_labels):
-        if column in out:
-            out[column] = out[column].astype("Int64" if column == "n" else "Float64")
+    bands = [c for c in out.columns if c not in (by, *_FIXED)]
+    out = out.reindex(columns=[*([by] if by else []), *_FIXED[:-1], *bands, "note"])
+    out["n"] = out["n"].astype("Int64")
+    for column in bands:
+        out[column] = out[column].astype("Float64")
     out.attrs["disclosure"] = policy.describe()
     return out
 
 
-def _row(
-    scored: pd.Series,
-    bands: pd.Series | None,
-    n: object,
-    band_labels: list[str],
+_FIXED = ("measure", "title", "wave", "n", "mean", "ci_low", "ci_high", "note")
+
+
+def _wave_rows(
+    chosen: pd.DataFrame,
+    key: str,
+    by: str | None,
     policy: DisclosurePolicy,
     level: float,
-    key: str,
-    title: str,
     at: float,
-    by: str | None,
-    group: object,
+    framework: Framework,
+) -> list[dict[str, object]]:
+    """The rows of one measure at one wave: one per group (or one), counts controlled
+    together as parts of the wave's total."""
+    titles = {d.key: d.title for d in framework.domains}
+    titles |= {c.key: c.title for c in framework.centre} | {"index": "Index"}
+    groups: list[object] = [None] if by is None else sorted(pd.unique(chosen[by]), key=str)
+    parts = []
+    for group in groups:
+        part = chosen if group is None else chosen[(chosen[cast("str", by)] == group).to_numpy()]
+        parts.append((group, part))
+    sizes = pd.Series([float(len(part)) for _, part in parts])
+    shown = (
+        policy.apply(sizes, total=True)
+        if by is not None
+        else pd.Series([policy.apply_total(sizes.iloc[0])], dtype="Int64")
+    )
+    where = {"measure": key, "title": titles[key], "wave": int(at) if at.is_integer() else at}
+    return [
+        ({} if by is None else {by: group}) | where | _row(part, key, n, policy, level)
+        for (group, part), n in zip(parts, shown.tolist(), strict=True)
+    ]
+
+
+def _row(
+    part: pd.DataFrame, key: str, n: object, policy: DisclosurePolicy, level: float
 ) -> dict[str, object]:
-    """One published row: everything hidden when the count is."""
-    row: dict[str, object] = {} if by is None else {by: group}
-    row |= {"measure": key, "title": title, "wave": int(at) if float(at).is_integer() else at}
+    """The figures of one group at one wave; everything hidden when its count is."""
     hidden = n is pd.NA or n is None
-    row["n"] = None if hidden else n
+    values = pd.to_numeric(part[key], errors="coerce").dropna().to_numpy(dtype=float)
     mean = low = high = float("nan")
     note = ""
     if hidden:
         note = "suppressed: too few people to publish"
-    elif len(scored) == 0:
+    elif len(values) == 0:
         note = "nobody scored at this wave"
     else:
-        values = scored.to_numpy(dtype=float)
         mean, low, high = _mean_ci(len(values), values.sum(), (values**2).sum(), level)
         if len(values) < 2:
-            note = "one person: no interval"
-    row["mean"] = policy.statistic(mean)
-    row["ci_low"] = policy.statistic(low)
-    row["ci_high"] = policy.statistic(high)
-    if bands is not None and band_labels:
-        counts = bands.value_counts().reindex(band_labels, fill_value=0).astype(float)
+            note = "one person scored: no interval"
+        elif len(values) < len(part):
+            note = "mean of the people with a score"
+    row: dict[str, object] = {
+        "n": None if hidden else n,
+        "mean": policy.statistic(mean),
+        "ci_low": policy.statistic(low),
+        "ci_high": policy.statistic(high),
+    }
+    column = f"{key}_band"
+    if column in part:
+        labels = [*cast("pd.CategoricalDtype", part[column].dtype).categories, NOT_SCORED]
+        codes = part[column].cat.codes.to_numpy()
+        counts = pd.Series([float((codes == i).sum()) for i in range(len(labels) - 1)])
+        counts = pd.concat([counts, pd.Series([float((codes == -1).sum())])], ignore_index=True)
         published = policy.apply(counts, total=True)
-        for label, count in zip(band_labels, published.tolist(), strict=True):
-            row[label] = (
+        for label, count in zip(labels, published.tolist(), strict=True):
+            row[str(label)] = (
                 None
                 if hidden or count is pd.NA or not n
                 else round(float(count) / float(cast("int", n)), 10)

@@ -572,7 +572,7 @@ def groups(
         axes,
         f"Forest plot of mean {measure} scores by {str(by).replace('_', ' ')} with 95% "
         "confidence intervals, against "
-        f"the overall mean of {overall:.1f}. "
+        + (f"the overall mean of {overall:.1f}. " if np.isfinite(overall) else "no overall mean. ")
         + (
             f"Gaps to everyone else: {', '.join(gaps)}."
             if gaps

@@ -11,7 +11,30 @@ import re
 
 from attrs import field, frozen
 
-__all__ = ["Block", "Document", "Figure", "Listing", "Paragraph", "Section", "Table"]
+__all__ = [
+    "Block",
+    "Document",
+    "Figure",
+    "Listing",
+    "Paragraph",
+    "Section",
+    "Table",
+    "printable",
+]
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def printable(text: object) -> str:
+    """Text without the control characters no document format may hold (a title or a
+    group name from a spreadsheet can carry them); each becomes a space.
+
+    Examples
+    --------
+    >>> printable("North\x0bteam")
+    'North team'
+    """
+    return _CONTROL.sub(" ", str(text))
 
 
 @frozen

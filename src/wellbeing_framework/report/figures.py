@@ -24,7 +24,7 @@ from wellbeing_framework.plot.style import (
 )
 from wellbeing_framework.report.document import Figure
 
-__all__ = ["DPI", "change_bars", "mix_bars", "picture", "reliability_dots"]
+__all__ = ["DPI", "change_bars", "mix_bars", "picture", "reliability_dots", "unclassified"]
 
 #: Resolution of every figure a report embeds (print quality).
 DPI = 200
@@ -46,13 +46,11 @@ def change_bars(summary: pd.DataFrame, titles: dict[str, str]) -> Axes:
         ("no_reliable_change", "no reliable change", ""),
         ("deteriorated", "deteriorated", ".."),
     ]
-    widths, any_scaled, unclassified = [], False, []
+    widths, any_scaled, not_classified = [], False, []
     for _, row in summary.iterrows():
         cells = [row[c] for c, _, _ in columns]
-        if all(pd.isna(c) for c in cells) and not str(row.get("note", "")).startswith(
-            "suppressed"
-        ):  # not classified at all (no usable reliability): nothing to draw
-            unclassified.append(titles.get(row["measure"], row["measure"]))
+        if unclassified(row):  # no usable reliability: nothing to draw
+            not_classified.append(titles.get(row["measure"], row["measure"]))
             widths.append([0.0] * (len(columns) + 1))
             continue
         values, hidden, scaled = published_shares(cells, row["n"])
@@ -109,8 +107,9 @@ def change_bars(summary: pd.DataFrame, titles: dict[str, str]) -> Axes:
         "between baseline and follow-up, of the published number of people"
         + (f". {'; '.join(parts)}." if parts else ".")
         + (
-            f" Not classified (the reliability could not be estimated): {', '.join(unclassified)}."
-            if unclassified
+            f" Not classified (the reliability could not be estimated): "
+            f"{', '.join(not_classified)}."
+            if not_classified
             else ""
         )
         + (" Rounded counts were scaled to add to 100%." if any_scaled else ""),
@@ -158,6 +157,13 @@ def mix_bars(mix: pd.DataFrame, framework: Framework) -> Axes:
         + DISCLAIMER,
     )
     return ax
+
+
+def unclassified(row: pd.Series) -> bool:
+    """True when a measure's reliable change could not be classified: its reliability
+    is missing or not between 0 and 1 (not when its counts were merely suppressed)."""
+    value = row.get("reliability")
+    return value is None or bool(pd.isna(value)) or not 0 < float(value) < 1
 
 
 def reliability_dots(table: pd.DataFrame) -> Axes:

@@ -8,7 +8,7 @@ print, each section starts a new page and no figure or table row is split.
 from __future__ import annotations
 
 import base64
-import html
+import html as _html
 
 from wellbeing_framework.report.document import (
     Block,
@@ -18,9 +18,16 @@ from wellbeing_framework.report.document import (
     Paragraph,
     Section,
     Table,
+    printable,
 )
 
 __all__ = ["CSS", "to_html"]
+
+
+def _escape(text: object, quote: bool = True) -> str:
+    """Escaped for HTML, without control characters."""
+    return _html.escape(printable(text), quote=quote)
+
 
 CSS = """
 body{font-family:Arial,Helvetica,sans-serif;color:#0b0c0c;max-width:48rem;margin:2rem auto;
@@ -61,11 +68,11 @@ def _css_width(block: Figure) -> int:
 
 def _figure(block: Figure) -> str:
     data = base64.b64encode(block.png).decode("ascii")
-    alt = html.escape(block.alt, quote=True)
+    alt = _escape(block.alt, quote=True)
     return (
         f'<figure><img src="data:image/png;base64,{data}" alt="{alt}" '
         f'style="width:{_css_width(block)}px">'
-        f"<figcaption>{html.escape(block.caption)}</figcaption></figure>"
+        f"<figcaption>{_escape(block.caption)}</figcaption></figure>"
     )
 
 
@@ -73,18 +80,17 @@ def _table(block: Table) -> str:
     numeric = block.numeric_columns()
     kind = [' class="num"' if n else "" for n in numeric]
     head = "".join(
-        f'<th scope="col"{k}>{html.escape(c)}</th>'
-        for c, k in zip(block.header, kind, strict=True)
+        f'<th scope="col"{k}>{_escape(c)}</th>' for c, k in zip(block.header, kind, strict=True)
     )
     body = "".join(
         "<tr>"
-        + "".join(f"<td{k}>{html.escape(c)}</td>" for c, k in zip(row, kind, strict=True))
+        + "".join(f"<td{k}>{_escape(c)}</td>" for c, k in zip(row, kind, strict=True))
         + "</tr>"
         for row in block.rows
     )
-    foot = "".join(f'<p class="foot">{html.escape(n)}</p>' for n in block.footnotes)
+    foot = "".join(f'<p class="foot">{_escape(n)}</p>' for n in block.footnotes)
     return (
-        f'<div class="wrap"><table><caption>{html.escape(block.caption)}</caption><thead>'
+        f'<div class="wrap"><table><caption>{_escape(block.caption)}</caption><thead>'
         f"<tr>{head}</tr></thead><tbody>{body}</tbody></table></div>{foot}"
     )
 
@@ -92,7 +98,7 @@ def _table(block: Table) -> str:
 def _block(block: Block) -> str:
     if isinstance(block, Paragraph):
         kind = "" if block.kind == "text" else f' class="{block.kind}"'
-        return f"<p{kind}>{html.escape(block.text)}</p>"
+        return f"<p{kind}>{_escape(block.text)}</p>"
     if isinstance(block, Figure):
         return _figure(block)
     if isinstance(block, Table):
@@ -100,16 +106,16 @@ def _block(block: Block) -> str:
     if not isinstance(block, Listing):  # pragma: no cover - every block kind is above
         msg = f"unknown report block {type(block).__name__}"
         raise TypeError(msg)
-    text = html.escape(block.text)
+    text = _escape(block.text)
     return (  # collapsed on screen; printed in full, as a closed <details> prints nothing
-        f"<details><summary>{html.escape(block.title)}</summary><pre>{text}</pre></details>"
-        f'<div class="print-only"><h3>{html.escape(block.title)}</h3><pre>{text}</pre></div>'
+        f"<details><summary>{_escape(block.title)}</summary><pre>{text}</pre></details>"
+        f'<div class="print-only"><h3>{_escape(block.title)}</h3><pre>{text}</pre></div>'
     )
 
 
 def _section(section: Section) -> str:
     return (
-        f"<section><h2>{html.escape(section.title)}</h2>"
+        f"<section><h2>{_escape(section.title)}</h2>"
         + "".join(_block(b) for b in section.blocks)
         + "</section>"
     )
@@ -117,12 +123,12 @@ def _section(section: Section) -> str:
 
 def to_html(document: Document) -> str:
     """The document as one self-contained HTML page."""
-    title = html.escape(document.title)
+    title = _escape(document.title)
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{title}</title><style>{CSS}</style></head><body>"
-        f'<h1>{title}</h1><p class="small">{html.escape(document.subtitle)}</p>'
+        f'<h1>{title}</h1><p class="small">{_escape(document.subtitle)}</p>'
         + "".join(_section(s) for s in document.sections)
         + "</body></html>\n"
     )

@@ -25,7 +25,14 @@ from wellbeing_framework.scoring import ScoringRules, band_codes, score
 from wellbeing_framework.shapes import detect_shape, to_wide
 from wellbeing_framework.validation import validate
 
-__all__ = ["MIN_TRAJECTORY_WAVES", "Published", "flag_sentences", "published_tables"]
+__all__ = [
+    "MIN_TRAJECTORY_WAVES",
+    "RATER_ROLES",
+    "Published",
+    "flag_sentences",
+    "published_tables",
+    "rater_words",
+]
 
 #: A trajectory section is shown from this many waves.
 MIN_TRAJECTORY_WAVES = 3
@@ -43,6 +50,7 @@ class Published:
     n_assessments: int | None
     period: str | None
     rater: str | None = None
+    when: tuple[str, str] = ("baseline", "the latest assessment")
     flagged: dict[str, int | None] = field(factory=dict)
     flag_rules: tuple[str, ...] = ()
     profile_first: pd.Series | None = None
@@ -171,7 +179,8 @@ def published_tables(
         n_assessments=policy.apply_total(float(len(scores))),
         period=_period(scores),
         rater=rater,
-        flagged=_flagged(scores, last, policy),
+        when=(_label(baseline, "baseline"), _label(follow_up, "the latest assessment")),
+        flagged=_flagged(scores, last, policy, rater, _label(follow_up, "the latest assessment")),
         flag_rules=flag_sentences(resolved),
         profile_first=_mean_profile(first, framework, policy, resolved),
         profile_last=_mean_profile(last, framework, policy, resolved),
@@ -205,12 +214,34 @@ def _change(
         reasons["change"] = f"Change cannot be computed: {exc}."
         return None
     if result.people["difference"].notna().sum() == 0:
+        same = _same_wave(wide, baseline, follow_up)
+        if same:
+            reasons["change"] = same
+            return None
         reasons["change"] = (
             "Change needs two assessments of the same person; everyone in this cohort has "
             "one (or none after their first)."
         )
         return None
     return result
+
+
+def _same_wave(wide: pd.DataFrame, baseline: Which, follow_up: Which) -> str:
+    """Why change is empty when a chosen wave is also the first or the last one."""
+    if "wave" not in wide:
+        return ""
+    waves = pd.to_numeric(wide["wave"], errors="coerce")
+    if isinstance(baseline, int) and follow_up == "last" and waves.max() <= baseline:
+        return (
+            f"Change cannot be computed: the baseline is wave {baseline}, and no one was "
+            "assessed after it; choose an earlier baseline."
+        )
+    if isinstance(follow_up, int) and baseline == "first" and waves.min() >= follow_up:
+        return (
+            f"Change cannot be computed: the follow-up is wave {follow_up}, the first wave; "
+            "choose a later follow-up."
+        )
+    return ""
 
 
 def _trajectory(
@@ -229,21 +260,85 @@ def _trajectory(
             f"A trajectory is shown from {MIN_TRAJECTORY_WAVES} waves; this cohort has {waves}."
         )
         return None
-    return trajectory(scores, framework, measure=None, rater=rater, policy=policy)
+    try:
+        table = trajectory(scores, framework, measure=None, rater=rater, policy=policy)
+    except ValueError as exc:
+        reasons["trajectory"] = f"There is no trajectory over waves: {exc}."
+        return None
+    return _guard_ends(table, scores, rater, policy)
+
+
+def _guard_ends(
+    table: pd.DataFrame, scores: pd.DataFrame, rater: str | None, policy: DisclosurePolicy
+) -> pd.DataFrame:
+    """Hide the first or last wave when it differs from everyone by a few people.
+
+    The overview publishes the mean profile of everyone's first and last assessments. The
+    first wave's people have their first assessment in it, and the last wave's their last,
+    so the difference of the two means would give the mean of the few people who joined
+    late, or left early, whenever there are between 1 and the threshold of them.
+    """
+    own = scores
+    if rater is not None and "rater" in scores:
+        own = scores[(scores["rater"] == rater).to_numpy(dtype=bool, na_value=False)]
+    waves = pd.to_numeric(own["wave"], errors="coerce")
+    everyone = own["person_id"].nunique()
+    out = table.copy()
+    for at in (waves.min(), waves.max()):
+        missing = everyone - own.loc[(waves == at).to_numpy(), "person_id"].nunique()
+        if 0 < missing < policy.threshold:
+            rows = (out["wave"] == at).to_numpy()
+            figures = [c for c in out.columns if c not in ("measure", "title", "wave", "note")]
+            out.loc[rows, figures] = pd.NA
+            out.loc[rows, "note"] = (
+                "suppressed: a few people were not assessed at this wave, and comparing it "
+                "with the overview would reveal their scores"
+            )
+    return out
+
+
+#: Rater values that name a role, not a person: shown in a report as they are.
+RATER_ROLES = frozenset(("self", "practitioner", "carer", "family", "goal", "all"))
+
+
+def rater_words(rater: str | None) -> str:
+    """Whose assessments a report follows, without naming a person: a role is shown,
+    any other value (it may be someone's name) is not."""
+    if rater is None:
+        return "all raters"
+    if rater.strip().lower() in RATER_ROLES:
+        return rater.strip().lower()
+    return "one rater, chosen by name (the name is not shown)"
+
+
+def _label(which: Which, default: str) -> str:
+    """How a baseline or follow-up choice reads in a sentence: "wave 2", or the default."""
+    return f"wave {which}" if isinstance(which, int | float) else default
 
 
 def _flagged(
-    scores: pd.DataFrame, last: pd.DataFrame, policy: DisclosurePolicy
+    scores: pd.DataFrame,
+    last: pd.DataFrame,
+    policy: DisclosurePolicy,
+    rater: str | None,
+    latest_label: str,
 ) -> dict[str, int | None]:
-    """People with each flag raised at any assessment, and at their latest (published)."""
+    """People with each flag raised at any of their assessments (by the rater followed)
+    and at their latest: the latest count and the earlier-only count are parts of the
+    first, controlled together so that neither can be worked out from the other."""
+    own = scores
+    if rater is not None and "rater" in scores:
+        own = scores[(scores["rater"] == rater).to_numpy(dtype=bool, na_value=False)]
     out: dict[str, int | None] = {}
-    for column in [c for c in scores.columns if c.startswith("flag_")]:
-        raised = scores[column].astype("boolean").fillna(False).to_numpy(dtype=bool)
-        ever = scores.loc[raised, "person_id"].nunique() if "person_id" in scores else raised.sum()
+    for column in [c for c in own.columns if c.startswith("flag_")]:
+        raised = own[column].astype("boolean").fillna(False).to_numpy(dtype=bool)
+        ever = own.loc[raised, "person_id"].nunique() if "person_id" in own else raised.sum()
         now = int(last[column].astype("boolean").fillna(False).sum())
+        parts = policy.apply(pd.Series([float(now), float(ever - now)]), total=True)
         name = column.removeprefix("flag_")
         out[f"{name}: at any assessment"] = policy.apply_total(float(ever))
-        out[f"{name}: at the latest assessment"] = policy.apply_total(float(now))
+        latest = parts.iloc[0]
+        out[f"{name}: at {latest_label}"] = None if latest is pd.NA else int(latest)
     return out
 
 

@@ -15,8 +15,14 @@ from wellbeing_framework.plot import trajectory as plot_trajectory
 from wellbeing_framework.plot.style import describe, set_description
 from wellbeing_framework.report import human as h
 from wellbeing_framework.report.document import Block, Paragraph, Section
-from wellbeing_framework.report.figures import change_bars, mix_bars, picture, reliability_dots
-from wellbeing_framework.report.published import Published
+from wellbeing_framework.report.figures import (
+    change_bars,
+    mix_bars,
+    picture,
+    reliability_dots,
+    unclassified,
+)
+from wellbeing_framework.report.published import Published, rater_words
 
 __all__ = [
     "change_section",
@@ -51,7 +57,7 @@ def overview_section(tables: Published, framework: Framework) -> Section:
     if tables.period:
         rows.append(("Period", tables.period))
     if tables.rater:
-        rows.append(("Whose assessments", f"rated by: {tables.rater}"))
+        rows.append(("Whose assessments", f"rated by: {rater_words(tables.rater)}"))
     for name, value in tables.flagged.items():
         rows.append((f"People with a {name.replace(':', ' flag raised')}", h.count(value)))
     rows.append(("Framework", f"{framework.title}, version {framework.version}"))
@@ -72,7 +78,7 @@ def overview_section(tables: Published, framework: Framework) -> Section:
             ax.set_title("Mean scores of the cohort", pad=34)
             set_description(
                 ax,
-                "The cohort's mean scores at the latest assessment (fill) and at baseline "
+                f"The cohort's mean scores at {tables.when[1]} (fill) and at {tables.when[0]} "
                 "(dashed outline). " + describe(ax).split(". ", 1)[1],
             )
             blocks.append(picture(ax))
@@ -92,11 +98,22 @@ def _overview_reading(tables: Published) -> str:
     text = f"This report describes {people} people"
     if tables.period:
         text += f" assessed from {tables.period}"
-    latest = next((v for k, v in tables.flagged.items() if "latest" in k), "none")
+    latest = next((v for k, v in tables.flagged.items() if "any" not in k), "none")
     if latest != "none":
         shown = "a few (too few to publish)" if latest is None else f"{latest:,}"
-        text += f"; {shown} had a safeguarding flag raised at their latest assessment"
+        text += f"; {shown} had a safeguarding flag raised at {_their(tables.when[1])}"
     return text + "."
+
+
+def _their(when: str) -> str:
+    """ "the latest assessment" -> "their latest assessment"; "wave 2" stays."""
+    return when.replace("the ", "their ", 1) if when.startswith("the ") else when
+
+
+def _heading(when: str) -> str:
+    """ "the latest assessment" -> "Latest"; "baseline" -> "Baseline"; "wave 2" -> "Wave 2"."""
+    word = when.removeprefix("the ").removesuffix(" assessment")
+    return word[:1].upper() + word[1:]
 
 
 def snapshot_section(tables: Published) -> Section | None:
@@ -113,13 +130,14 @@ def snapshot_section(tables: Published) -> Section | None:
         )
         if not (band == NOT_SCORED and h.count(c1) == "0" and h.count(c2) == "0")
     ]
-    header = ("Index band", "Baseline: people", "Baseline: %", "Latest: people", "Latest: %")
+    a_, b_ = (_heading(w) for w in tables.when)
+    header = ("Index band", f"{a_}: people", f"{a_}: %", f"{b_}: people", f"{b_}: %")
     table = h.make_table("People in each band of the index", header, rows, tables.policy)
     return Section(
         "Snapshot",
         (
             Paragraph(_snapshot_reading(a, b, tables), "reading"),
-            picture(plot_snapshot(first, title="Bands at the baseline assessment")),
+            picture(plot_snapshot(first, title=f"Bands at {tables.when[0]}")),
             table,
         ),
     )
@@ -133,15 +151,15 @@ def _snapshot_reading(first: pd.DataFrame, last: pd.DataFrame, tables: Published
     b = last.loc[last["band"].isin(top), "share"]
     if a.notna().all() and b.notna().all() and len(a) and len(b):
         return (
-            f"At baseline, {h.percent(a.sum())} of people were {' or '.join(top)} on the "
-            f"index; at the latest assessment, {h.percent(b.sum())}."
+            f"At {tables.when[0]}, {h.percent(a.sum())} of people were {' or '.join(top)} on "
+            f"the index; at {tables.when[1]}, {h.percent(b.sum())}."
         )
     before, after = tables.profile_first, tables.profile_last
     if before is None or after is None:
         return "Too few people are in each band to describe the bands in a sentence."
     return (
-        f"The mean index was {h.score(before.get('index'))} at baseline and "
-        f"{h.score(after.get('index'))} at the latest assessment; some bands hold too few "
+        f"The mean index was {h.score(before.get('index'))} at {tables.when[0]} and "
+        f"{h.score(after.get('index'))} at {tables.when[1]}; some bands hold too few "
         "people to publish their share, so the table shows a dash for them."
     )
 
@@ -184,10 +202,7 @@ def change_section(tables: Published, framework: Framework) -> Section:
                 h.ratio(row["effect_size"], hidden),
             )
         )
-        unclassified = all(
-            h.is_missing(row[c]) for c in ("improved", "no_reliable_change", "deteriorated")
-        ) and not str(row.get("note", "")).startswith("suppressed")
-        cells = [h.NOT_AVAILABLE if unclassified else h.count(row[c]) for c in _CLASSES]
+        cells = [h.NOT_AVAILABLE if unclassified(row) else h.count(row[c]) for c in _CLASSES]
         class_rows.append((name, h.ratio(row["reliability"]), *cells))
         if row.get("note"):
             notes.append(f"{name}: {row['note']}")
@@ -199,7 +214,10 @@ def change_section(tables: Published, framework: Framework) -> Section:
             Paragraph(
                 "Change follows only the people assessed at both baseline and follow-up, so "
                 "its baseline mean can differ from the first wave of the trajectory, which "
-                "counts everyone assessed then. " + tables.change.note
+                "counts everyone assessed then. "
+                + tables.change.note.replace(
+                    f"rater: {tables.rater or 'all'}.", f"rater: {rater_words(tables.rater)}."
+                )
             ),
             picture(change_bars(summary, titles)),
             h.make_table(
@@ -221,13 +239,20 @@ _CLASSES = ("improved", "no_reliable_change", "deteriorated")
 
 
 def trajectory_section(tables: Published, framework: Framework) -> Section | None:
-    """The mean index and domain scores at each wave (three or more waves)."""
+    """The mean index and domain scores at each wave (three or more waves).
+
+    Band shares by wave are not published here: the snapshot publishes the bands of the
+    same people, and two suppression patterns over nearly the same people could be
+    compared to recover a hidden count.
+    """
     table = tables.trajectory
     if table is None:
-        return None
+        why = tables.reasons.get("trajectory")
+        return (
+            None if why is None else Section("Trajectory over waves", (Paragraph(why, "reading"),))
+        )
     index = table[table["measure"] == "index"].reset_index(drop=True)
-    bands = [c for c in index.columns if c not in _TRAJECTORY_FIXED]
-    rows, shares = [], []
+    rows, notes = [], []
     for _, row in index.iterrows():
         hidden = h.is_missing(row["n"])
         rows.append(
@@ -238,12 +263,13 @@ def trajectory_section(tables: Published, framework: Framework) -> Section | Non
                 h.interval(row["ci_low"], row["ci_high"], hidden),
             )
         )
-        shares.append((f"{row['wave']}", *[h.percent(row[b], hidden) for b in bands]))
+        if row["note"] and not str(row["note"]).startswith("suppressed: too few"):
+            notes.append(f"Wave {row['wave']}: {row['note']}.")
     by_domain = table[table["measure"] != "index"]
     domains = list(dict.fromkeys(by_domain["measure"]))
     titles = _titles(framework)
     wide = [
-        (f"{wave}", *[h.score(_mean_at(by_domain, d, wave)) for d in domains])
+        (f"{wave}", *[h.score(*_mean_at(by_domain, d, wave)) for d in domains])
         for wave in dict.fromkeys(by_domain["wave"])
     ]
     shown = index.dropna(subset=["mean"])
@@ -268,12 +294,7 @@ def trajectory_section(tables: Published, framework: Framework) -> Section | Non
                 ("Wave", "People", "Mean index", "95% CI"),
                 rows,
                 tables.policy,
-            ),
-            *h.make_tables(
-                "Share of people in each band of the index at each wave",
-                ("Wave", *bands),
-                shares,
-                tables.policy,
+                notes=dict.fromkeys(notes),
             ),
             *h.make_tables(
                 "Mean domain scores at each wave",
@@ -285,12 +306,12 @@ def trajectory_section(tables: Published, framework: Framework) -> Section | Non
     )
 
 
-_TRAJECTORY_FIXED = ("measure", "title", "wave", "n", "mean", "ci_low", "ci_high", "note")
-
-
-def _mean_at(table: pd.DataFrame, measure: str, wave: object) -> object:
+def _mean_at(table: pd.DataFrame, measure: str, wave: object) -> tuple[object, bool]:
+    """A measure's mean at a wave, and whether disclosure control hid it."""
     row = table[(table["measure"] == measure) & (table["wave"] == wave)]
-    return row["mean"].iloc[0] if len(row) else None
+    if not len(row):
+        return None, False
+    return row["mean"].iloc[0], h.is_missing(row["n"].iloc[0])
 
 
 def groups_section(tables: Published) -> Section | None:
@@ -324,7 +345,7 @@ def groups_section(tables: Published) -> Section | None:
             Paragraph(_groups_reading(index, tables.group), "reading"),
             Paragraph(
                 "Social justice is a value of the framework: where do outcomes differ? Each "
-                "group's mean index at the latest assessment, with its gap to everyone else. "
+                f"group's mean index at {tables.when[1]}, with its gap to everyone else. "
                 "The intervals are for each group on its own; p is Welch's test, adjusted for "
                 "comparing several groups (Holm), so a gap whose interval misses zero can still "
                 "have p above 0.05. When counts are rounded, the overall mean weights each group "
@@ -370,10 +391,11 @@ def continuum_section(tables: Published, framework: Framework) -> Section | None
         for a, c, s in zip(mix["approach"], mix["count"], mix["share"], strict=True)
     ]
     shown = mix.dropna(subset=["share"])
+    shown = shown[shown["share"] > 0]
     reading = (
-        "Too few cases to publish their places on the continuum."
+        "Too few cases at each approach to say which is the most common."
         if shown.empty
-        else "At the latest assessment the most common approach was "
+        else f"At {tables.when[1]} the most common approach was "
         f"{titles.get(str(shown['approach'].iloc[int(np.argmax(shown['share']))]))} "
         f"({h.percent(shown['share'].max())} of cases)."
     )
@@ -384,7 +406,7 @@ def continuum_section(tables: Published, framework: Framework) -> Section | None
             Paragraph(DISCLAIMER, "note"),
             picture(mix_bars(mix, framework)),
             h.make_table(
-                "Cases at each approach, latest assessment",
+                f"Cases at each approach, {tables.when[1]}",
                 ("Approach", "Cases", "Share"),
                 rows,
                 tables.policy,

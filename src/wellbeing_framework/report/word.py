@@ -11,7 +11,14 @@ import io
 from typing import TYPE_CHECKING, Any
 
 from wellbeing_framework._version import __version__
-from wellbeing_framework.report.document import Document, Figure, Listing, Paragraph, Table
+from wellbeing_framework.report.document import (
+    Document,
+    Figure,
+    Listing,
+    Paragraph,
+    Table,
+    printable,
+)
 
 if TYPE_CHECKING:
     from docx.document import Document as WordDocument
@@ -62,7 +69,7 @@ def _paragraph(doc: WordDocument, block: Paragraph) -> None:
     from docx.shared import Cm, RGBColor
 
     para = doc.add_paragraph()
-    run = para.add_run(block.text)
+    run = para.add_run(printable(block.text))
     if block.kind == "reading":
         run.bold = True
     elif block.kind == "note":
@@ -82,12 +89,12 @@ def _figure(doc: WordDocument, block: Figure) -> None:
         ratio = Cm(17) / shape.height
         shape.height, shape.width = Cm(17), int(shape.width * ratio)
     frame = shape._inline.docPr
-    frame.set("descr", block.alt)
-    frame.set("title", block.caption)
+    frame.set("descr", printable(block.alt))
+    frame.set("title", printable(block.caption))
     picture_paragraph = doc.paragraphs[-1]
     picture_paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     picture_paragraph.paragraph_format.keep_with_next = True
-    doc.add_paragraph(block.caption, style="Caption")
+    doc.add_paragraph(printable(block.caption), style="Caption")
 
 
 def _repeat_header(row: Any) -> None:
@@ -128,7 +135,7 @@ def _set_widths(table: Any, block: Table) -> None:
 def _table(doc: WordDocument, block: Table) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    caption = doc.add_paragraph(block.caption, style="Caption")
+    caption = doc.add_paragraph(printable(block.caption), style="Caption")
     caption.paragraph_format.keep_with_next = True
     caption.paragraph_format.space_before = _pt(12)
     table = doc.add_table(rows=1 + len(block.rows), cols=len(block.header))
@@ -137,7 +144,7 @@ def _table(doc: WordDocument, block: Table) -> None:
     for i, row in enumerate([block.header, *block.rows]):
         for j, text in enumerate(row):
             cell = table.cell(i, j)
-            cell.text = text
+            cell.text = printable(text)
             para = cell.paragraphs[0]
             if numeric[j]:
                 para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -151,9 +158,9 @@ def _table(doc: WordDocument, block: Table) -> None:
 
 
 def _listing(doc: WordDocument, block: Listing) -> None:
-    doc.add_heading(block.title, level=2)
+    doc.add_heading(printable(block.title), level=2)
     para = doc.add_paragraph()
-    run = para.add_run(block.text)
+    run = para.add_run(printable(block.text))
     run.font.name = "Courier New"
     run.font.size = _pt(7.5)
 
@@ -170,14 +177,14 @@ def to_docx(document: Document) -> bytes:
 
     doc = docx.Document()
     _page(doc)
-    doc.core_properties.title = document.title
+    doc.core_properties.title = printable(document.title)[:255]  # the format's limit
     doc.core_properties.author = "wellbeing_framework"
     _page_numbers(doc)
     doc.core_properties.comments = f"Made with wellbeing_framework {__version__}"
-    doc.add_heading(document.title, level=0)
+    doc.add_heading(printable(document.title), level=0)
     _paragraph(doc, Paragraph(document.subtitle, "small"))
     for section in document.sections:
-        heading = doc.add_heading(section.title, level=1)
+        heading = doc.add_heading(printable(section.title), level=1)
         heading.paragraph_format.page_break_before = section.appendix
         for block in section.blocks:
             if isinstance(block, Paragraph):
