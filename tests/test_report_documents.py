@@ -877,3 +877,10 @@ class TestAttacked:
         data[[k for k in framework.indicator_keys if k.startswith("sw")]] = np.nan
         for figure in build_report(data, framework).figures():
             assert not re.search(r"\bnan\b", figure.alt)
+
+
+def test_usual_group_headers_are_recognised(framework: wf.Framework) -> None:
+    """A team's 'Client group' and 'Area' headers become the report's grouping columns."""
+    found = wf.suggest_columns(["Client ID", "Client group", "Area", "RB1"], framework)
+    assert found.applied["Client group"] == "client_group"
+    assert found.applied["Area"] == "area"

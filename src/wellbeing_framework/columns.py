@@ -49,7 +49,8 @@ __all__ = [
 
 Confidence = Literal["exact", "likely", "possible"]
 
-#: The usual names of the identifying columns, compared after :func:`normalise_header`.
+#: The usual names of the identifying columns (and of the grouping columns a report
+#: uses), compared after :func:`normalise_header`.
 ALIASES: dict[str, tuple[str, ...]] = {
     "person_id": (
         "person id",
@@ -80,6 +81,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "wave": ("wave", "time point", "timepoint", "occasion"),
     "indicator": ("indicator", "indicator key"),
     "rating": ("rating",),
+    # the grouping columns a report compares by default or by name
+    "client_group": ("client group", "service user group", "user group", "client category"),
+    "area": ("area", "locality"),
 }
 
 #: Words that, added to a key, still name the key (``rb1_score``, ``Q rb1``).
