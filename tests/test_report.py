@@ -75,7 +75,8 @@ class TestReport:
     def test_figures_embedded_with_alt_text(self, page: str) -> None:
         """Every figure is an inline PNG with a real description as alt text."""
         images = [attrs for tag, attrs in parse(page).tags if tag == "img"]
-        assert len(images) == 7  # overview, snapshot, change, trajectory, groups, mix, alpha
+        # overview, snapshot (baseline and latest), change, trajectory, groups, mix, alpha
+        assert len(images) == 8
         for attrs in images:
             assert (attrs.get("src") or "").startswith("data:image/png;base64,")
             assert len(attrs.get("alt") or "") > 40

@@ -141,6 +141,7 @@ class TestMethodsInProse:
         assert set(said) == {
             "Scale",
             "Missing answers",
+            "Index",
             "Bands",
             "Change",
             "Reliable change",
@@ -203,17 +204,20 @@ class TestSections:
         """Hand count from the scores: people flagged at any and at the latest assessment."""
         scores = wf.score(large, framework)
         own = scores[scores["rater"] == "self"]
-        ever = own.loc[own["flag_safeguarding"].fillna(False).astype(bool), "person_id"]
+        ever = scores.loc[scores["flag_safeguarding"].fillna(False).astype(bool), "person_id"]
         latest = own.sort_values(["person_id", "assessment_date"]).groupby("person_id").tail(1)
         now = int(latest["flag_safeguarding"].fillna(False).astype(bool).sum())
         table = next(b for b in _section(large_doc, "Overview") if isinstance(b, Table))
         said = dict(table.rows)
-        assert said["People with a safeguarding flag raised at any assessment"] == str(
-            5 * round(ever.nunique() / 5)
-        )
+        assert said[
+            "People with a safeguarding flag raised at any assessment, by any rater"
+        ] == str(5 * round(ever.nunique() / 5))
         earlier_only = ever.nunique() - now  # a hidden part would hide the other too
         expected = "–" if 0 < earlier_only < 8 or 0 < now < 8 else str(5 * round(now / 5))
-        assert said["People with a safeguarding flag raised at the latest assessment"] == expected
+        assert (
+            said["People with a safeguarding flag raised at their latest assessment (self)"]
+            == expected
+        )
 
     def test_small_flag_count_suppressed(self, framework: wf.Framework) -> None:
         """Three people flagged: the count is a dash, never 3."""
@@ -222,7 +226,12 @@ class TestSections:
         data.loc[data.index[:3], ["sw3", "sw5"]] = 1
         doc = build_report(data, framework)
         table = next(b for b in _section(doc, "Overview") if isinstance(b, Table))
-        assert dict(table.rows)["People with a safeguarding flag raised at any assessment"] == "–"
+        assert (
+            dict(table.rows)[
+                "People with a safeguarding flag raised at any assessment, by any rater"
+            ]
+            == "–"
+        )
 
     def test_change_and_trajectory_only_when_the_data_allow(self, framework: wf.Framework) -> None:
         one = build_report(wf.make_cohort(60, waves=1, seed=3), framework)
@@ -616,9 +625,9 @@ class TestReadingsNeverMislead:
         assert "--group-by COLUMN" in groups[0].text  # type: ignore[attr-defined]
 
     def test_near_column_name_suggested(self, framework: wf.Framework) -> None:
-        data = wf.make_cohort(60, waves=2, seed=4).rename(columns={"area": "Area"})
-        with pytest.raises(KeyError, match="did you mean 'Area'"):
-            build_report(data, framework, group="area")
+        data = wf.make_cohort(60, waves=2, seed=4).rename(columns={"area": "TEAM"})
+        with pytest.raises(KeyError, match="did you mean 'TEAM'"):
+            build_report(data, framework, group="team")
 
     def test_policy_by_name(self, framework: wf.Framework) -> None:
         doc = build_report(wf.make_cohort(60, waves=2, seed=4), framework, policy="10-5")
@@ -780,17 +789,26 @@ class TestAttacked:
         )
         assert table.loc[table["wave"] == 2, "mean"].iloc[0] == pytest.approx(100.0)
 
-    def test_flags_follow_the_rater(self, framework: wf.Framework) -> None:
+    def test_flags_by_any_rater_and_the_latest_by_the_rater_followed(
+        self, framework: wf.Framework
+    ) -> None:
+        """Flags raised only by practitioners count at any assessment, not in self-ratings."""
         data = wf.make_cohort(60, waves=2, seed=5)
         data[["sw3", "sw5"]] = 4
         practitioner = data.index[data["rater"] == "practitioner"][:12]
         data.loc[practitioner, ["sw3", "sw5"]] = 1  # flags raised by practitioners only
+        flagged = data.loc[practitioner, "person_id"].nunique()
         overview = next(
             t for t in build_report(data, framework).tables() if t.caption == "The cohort"
         )
+        said = dict(overview.rows)
+        assert said[
+            "People with a safeguarding flag raised at any assessment, by any rater"
+        ] == str(5 * round(flagged / 5))
         assert (
-            dict(overview.rows)["People with a safeguarding flag raised at any assessment"] == "0"
+            said["People with a safeguarding flag raised at their latest assessment (self)"] == "0"
         )
+        assert any("safeguarding procedures" in n for n in overview.footnotes)
 
     def test_most_common_approach_never_zero(self, framework: wf.Framework) -> None:
         doc = build_report(wf.make_cohort(8, waves=3, seed=1), framework)
@@ -884,3 +902,37 @@ def test_usual_group_headers_are_recognised(framework: wf.Framework) -> None:
     found = wf.suggest_columns(["Client ID", "Client group", "Area", "RB1"], framework)
     assert found.applied["Client group"] == "client_group"
     assert found.applied["Area"] == "area"
+
+
+class TestSaysWhatItCounts:
+    def test_assessments_followed_and_rounded_missing(
+        self, framework: wf.Framework, tmp_path: Path
+    ) -> None:
+        data = wf.make_cohort(100, waves=2, seed=9)
+        path = tmp_path / "r.csv"
+        wf.write_table(data, path)
+        ratings = wf.read_ratings(path)  # blank answers counted as read
+        doc = build_report(ratings, framework)
+        said = dict(next(t for t in doc.tables() if t.caption == "The cohort").rows)
+        own = int((data["rater"] == "self").sum())
+        assert said["Assessments followed"] == f"{5 * round(own / 5):,} (rounded)"
+        assert said["Whose assessments are followed"] == "self"
+        methods = _section(doc, "Methods")
+        assert any("(rounded) empty cells" in getattr(b, "text", "") for b in methods)
+
+    def test_low_alpha_named(self, framework: wf.Framework) -> None:
+        rng = np.random.default_rng(1)
+        data = wf.make_cohort(80, waves=1, seed=1)
+        ir = [k for k in framework.indicator_keys if k.startswith("ir")]
+        data[ir] = rng.integers(1, 6, size=(len(data), len(ir)))  # answers at random
+        reading = _section(build_report(data, framework), "Reliability")[0].text  # type: ignore[attr-defined]
+        assert "below 0.7: Independence and Responsibility" in reading
+
+    def test_wave_counts_said_only_when_they_differ(self, team_doc: Document) -> None:
+        index = next(t for t in team_doc.tables() if t.caption == "Index at each wave")
+        counts = {r[1] for r in index.rows}
+        said = any(
+            "differs from wave to wave" in getattr(b, "text", "")
+            for b in _section(team_doc, "Trajectory over waves")
+        )
+        assert said == (len(counts) > 1)

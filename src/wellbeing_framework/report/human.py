@@ -141,7 +141,8 @@ def make_table(
     if DASH in cells:
         footnotes.append(
             f"{DASH} suppressed to protect privacy: {policy.describe()} A figure that would "
-            "reveal a suppressed count is hidden too."
+            "reveal a suppressed count is hidden too, even a large one, so that a small count "
+            "cannot be worked out by subtraction."
         )
     if NOT_AVAILABLE in cells:
         footnotes.append(f"{NOT_AVAILABLE}: {not_available}")

@@ -36,6 +36,25 @@ def _bands(rules: ScoringRules) -> str:
     return "; ".join(parts)
 
 
+def _index_rule(framework: Framework, rules: ScoringRules) -> str:
+    weights = rules.index_weights
+    if weights is None:
+        how = "the mean of the four domain scores"
+        if len(framework.domains) != 4:
+            how = f"the mean of the {len(framework.domains)} domain scores"
+    else:
+        how = (
+            "the weighted mean of the domain scores ("
+            + ", ".join(f"{d.title} {weights.get(d.key, 0):g}" for d in framework.domains)
+            + ")"
+        )
+    centre = " and ".join(c.title for c in framework.centre)
+    text = f"The index, 0-100, is {how}."
+    if centre:
+        text += f" {centre}, at the centre of the quadrant, are scored on their own."
+    return text
+
+
 def _missing_rule(rules: ScoringRules) -> str:
     share = rules.min_answered
     text = (
@@ -55,7 +74,8 @@ def _read_as_missing(ratings: pd.DataFrame, policy: DisclosurePolicy) -> str:
     for token, number in counts.items():
         published = policy.apply_total(float(number))
         said = "a few" if published is None else f"{published:,}"
-        shown.append(f"{said} {'empty cells' if token == '' else repr(token)}")
+        rounded = " (rounded)" if published is not None and policy.rounding > 1 else ""
+        shown.append(f"{said}{rounded} {'empty cells' if token == '' else repr(token)}")
     if not shown:
         return ""
     return (
@@ -81,6 +101,7 @@ def methods_section(
     rows = [
         ("Scale", _scale(framework)),
         ("Missing answers", _missing_rule(rules)),
+        ("Index", _index_rule(framework, rules)),
         ("Bands", _bands(rules) + "."),
         (
             "Change",

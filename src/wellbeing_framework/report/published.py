@@ -48,6 +48,7 @@ class Published:
     policy: DisclosurePolicy
     n_people: int | None
     n_assessments: int | None
+    n_followed: int | None = None
     period: str | None
     rater: str | None = None
     when: tuple[str, str] = ("baseline", "the latest assessment")
@@ -92,6 +93,20 @@ def _check_occasions(baseline: Which, follow_up: Which) -> None:
     if len(waves) == 2 and waves[1] <= waves[0]:
         msg = f"the follow-up (wave {follow_up}) must come after the baseline (wave {baseline})"
         raise ValueError(msg)
+
+
+def _group_column(group: str | None, scores: pd.DataFrame, reasons: dict[str, str]) -> str | None:
+    """The grouping column, if the data has it: the default is optional (its absence is
+    said), a column asked for by name is not."""
+    if group is None or group in scores:
+        return group
+    if group != "client_group":
+        raise KeyError(_no_column(group, scores))
+    reasons["groups"] = (
+        "The data has no client_group column, so groups are not compared; choose the "
+        "column to compare with --group-by COLUMN (group= in Python)."
+    )
+    return None
 
 
 def _no_column(group: str, scores: pd.DataFrame) -> str:
@@ -142,14 +157,7 @@ def published_tables(
     wide = to_wide(valid, framework) if detect_shape(valid) == "long" else valid
     scores = score(wide, framework, resolved)
     reasons: dict[str, str] = {}
-    if group is not None and group not in scores:
-        if group != "client_group":  # the default is optional; a chosen column is not
-            raise KeyError(_no_column(group, scores))
-        reasons["groups"] = (
-            "The data has no client_group column, so groups are not compared; choose the "
-            "column to compare with --group-by COLUMN (group= in Python)."
-        )
-        group = None
+    group = _group_column(group, scores, reasons)
     people = scores["person_id"].nunique() if "person_id" in scores else len(scores)
     n_people = policy.apply_total(float(people))
     if n_people is None or n_people == 0:
@@ -177,10 +185,13 @@ def published_tables(
         policy=policy,
         n_people=n_people,
         n_assessments=policy.apply_total(float(len(scores))),
+        n_followed=_followed(scores, rater, policy),
         period=_period(scores),
         rater=rater,
         when=(_label(baseline, "baseline"), _label(follow_up, "the latest assessment")),
-        flagged=_flagged(scores, last, policy, rater, _label(follow_up, "the latest assessment")),
+        flagged=_flagged(
+            scores, last, policy, rater, _label(follow_up, "their latest assessment")
+        ),
         flag_rules=flag_sentences(resolved),
         profile_first=_mean_profile(first, framework, policy, resolved),
         profile_last=_mean_profile(last, framework, policy, resolved),
@@ -311,6 +322,16 @@ def rater_words(rater: str | None) -> str:
     return "one rater, chosen by name (the name is not shown)"
 
 
+def _followed(scores: pd.DataFrame, rater: str | None, policy: DisclosurePolicy) -> int | None:
+    """Assessments by the rater followed, controlled with the others' as parts of the
+    total, so the difference never gives a small count."""
+    if rater is None or "rater" not in scores:
+        return None
+    own = int((scores["rater"] == rater).to_numpy(dtype=bool, na_value=False).sum())
+    parts = policy.apply(pd.Series([float(own), float(len(scores) - own)]), total=True)
+    return None if parts.iloc[0] is pd.NA else int(parts.iloc[0])
+
+
 def _label(which: Which, default: str) -> str:
     """How a baseline or follow-up choice reads in a sentence: "wave 2", or the default."""
     return f"wave {which}" if isinstance(which, int | float) else default
@@ -323,12 +344,10 @@ def _flagged(
     rater: str | None,
     latest_label: str,
 ) -> dict[str, int | None]:
-    """People with each flag raised at any of their assessments (by the rater followed)
-    and at their latest: the latest count and the earlier-only count are parts of the
+    """People with each flag raised at any assessment, by any rater, and at their latest
+    assessment by the rater followed: the latest count and the rest are parts of the
     first, controlled together so that neither can be worked out from the other."""
-    own = scores
-    if rater is not None and "rater" in scores:
-        own = scores[(scores["rater"] == rater).to_numpy(dtype=bool, na_value=False)]
+    own = scores  # a flag raised by anyone matters
     out: dict[str, int | None] = {}
     for column in [c for c in own.columns if c.startswith("flag_")]:
         raised = own[column].astype("boolean").fillna(False).to_numpy(dtype=bool)
@@ -336,9 +355,10 @@ def _flagged(
         now = int(last[column].astype("boolean").fillna(False).sum())
         parts = policy.apply(pd.Series([float(now), float(ever - now)]), total=True)
         name = column.removeprefix("flag_")
-        out[f"{name}: at any assessment"] = policy.apply_total(float(ever))
+        out[f"{name}: at any assessment, by any rater"] = policy.apply_total(float(ever))
         latest = parts.iloc[0]
-        out[f"{name}: at {latest_label}"] = None if latest is pd.NA else int(latest)
+        whose = f" ({rater_words(rater)})" if rater else ""
+        out[f"{name}: at {latest_label}{whose}"] = None if latest is pd.NA else int(latest)
     return out
 
 

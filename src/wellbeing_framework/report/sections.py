@@ -52,16 +52,23 @@ def overview_section(tables: Published, framework: Framework) -> Section:
     rounds = policy.rounding > 1
     rows = [
         ("People", _counted(tables.n_people, rounds)),
-        ("Assessments", _counted(tables.n_assessments, rounds)),
+        ("Assessments, all raters", _counted(tables.n_assessments, rounds)),
     ]
+    if tables.n_followed is not None or tables.rater:
+        rows.append(("Assessments followed", _counted(tables.n_followed, rounds)))
     if tables.period:
         rows.append(("Period", tables.period))
     if tables.rater:
-        rows.append(("Whose assessments", f"rated by: {rater_words(tables.rater)}"))
+        rows.append(("Whose assessments are followed", rater_words(tables.rater)))
     for name, value in tables.flagged.items():
         rows.append((f"People with a {name.replace(':', ' flag raised')}", h.count(value)))
     rows.append(("Framework", f"{framework.title}, version {framework.version}"))
     notes = list(tables.flag_rules)
+    if any(v != 0 for v in tables.flagged.values()):
+        notes.append(
+            "This report cannot and must not identify anyone: follow up flagged cases through "
+            "case records and safeguarding procedures."
+        )
     blocks: list[Block] = []
     why = tables.reasons.get("cohort")
     if why:
@@ -98,7 +105,7 @@ def _overview_reading(tables: Published) -> str:
     text = f"This report describes {people} people"
     if tables.period:
         text += f" assessed from {tables.period}"
-    latest = next((v for k, v in tables.flagged.items() if "any" not in k), "none")
+    latest = next((v for k, v in tables.flagged.items() if "any rater" not in k), "none")
     if latest != "none":
         shown = "a few (too few to publish)" if latest is None else f"{latest:,}"
         text += f"; {shown} had a safeguarding flag raised at {_their(tables.when[1])}"
@@ -138,6 +145,7 @@ def snapshot_section(tables: Published) -> Section | None:
         (
             Paragraph(_snapshot_reading(a, b, tables), "reading"),
             picture(plot_snapshot(first, title=f"Bands at {tables.when[0]}")),
+            picture(plot_snapshot(last, title=f"Bands at {tables.when[1]}")),
             table,
         ),
     )
@@ -212,16 +220,22 @@ def change_section(tables: Published, framework: Framework) -> Section:
         (
             Paragraph(_change_reading(summary), "reading"),
             Paragraph(
-                "Change follows only the people assessed at both baseline and follow-up, so "
-                "its baseline mean can differ from the first wave of the trajectory, which "
-                "counts everyone assessed then. "
+                "Change follows only the people assessed at both baseline and follow-up. "
                 + tables.change.note.replace(
                     f"rater: {tables.rater or 'all'}.", f"rater: {rater_words(tables.rater)}."
                 )
             ),
             picture(change_bars(summary, titles)),
             h.make_table(
-                "Mean change from baseline to follow-up", header, mean_rows, tables.policy
+                "Mean change from baseline to follow-up",
+                header,
+                mean_rows,
+                tables.policy,
+                notes=(
+                    "Mean change is computed before rounding, so it can differ by 0.1 from "
+                    "follow-up minus baseline. Effect size: about 0.2 is small, 0.5 medium, "
+                    "0.8 large (Cohen).",
+                ),
             ),
             h.make_table(
                 "Reliable change (Jacobson and Truax), people in each class",
@@ -263,7 +277,12 @@ def trajectory_section(tables: Published, framework: Framework) -> Section | Non
                 h.interval(row["ci_low"], row["ci_high"], hidden),
             )
         )
-        if row["note"] and not str(row["note"]).startswith("suppressed: too few"):
+        if row["note"] == "mean of the people with a score":
+            notes.append(
+                f"Wave {row['wave']}: the mean is of the people with an index score; some "
+                "people assessed then could not be scored."
+            )
+        elif row["note"] and not str(row["note"]).startswith("suppressed: too few"):
             notes.append(f"Wave {row['wave']}: {row['note']}.")
     by_domain = table[table["measure"] != "index"]
     domains = list(dict.fromkeys(by_domain["measure"]))
@@ -284,10 +303,7 @@ def trajectory_section(tables: Published, framework: Framework) -> Section | Non
         "Trajectory over waves",
         (
             Paragraph(reading, "reading"),
-            Paragraph(
-                "Each wave counts everyone assessed at it (their last assessment in the wave), "
-                "so the people differ a little from wave to wave."
-            ),
+            *_who_counts(index),
             picture(plot_trajectory(table, title="Mean index at each wave")),
             h.make_table(
                 "Index at each wave",
@@ -302,6 +318,19 @@ def trajectory_section(tables: Published, framework: Framework) -> Section | Non
                 wide,
                 tables.policy,
             ),
+        ),
+    )
+
+
+def _who_counts(index: pd.DataFrame) -> tuple[Paragraph, ...]:
+    """Say that each wave counts whoever was assessed at it, when that differs by wave."""
+    counts = index["n"].dropna().to_numpy()
+    if len(counts) == 0 or (counts == counts[0]).all():
+        return ()
+    return (
+        Paragraph(
+            "Each wave counts everyone assessed at it (their last assessment in the wave); "
+            "the number of people differs from wave to wave."
         ),
     )
 
@@ -338,7 +367,19 @@ def groups_section(tables: Published) -> Section | None:
         if row.get("note"):
             notes.append(f"{row[tables.group]}: {row['note']}")
     notes.append(str(tables.groups.attrs.get("disclosure", "")))
-    header = ("Group", "People", "Mean index", "95% CI", "Gap to the rest", "95% CI of gap", "p")
+    notes.append(
+        "p (Holm): Welch's test of the gap, adjusted for comparing several groups; a p of "
+        "1.000 means no evidence of a difference."
+    )
+    header = (
+        "Group",
+        "People",
+        "Mean index",
+        "95% CI",
+        "Gap to the rest",
+        "95% CI of gap",
+        "p (Holm)",
+    )
     return Section(
         "Groups and equity",
         (
@@ -436,14 +477,24 @@ def reliability_section(tables: Published) -> Section | None:
         if row.get("note"):
             notes.append(f"{row['title']}: {row['note']}")
     alphas = table.dropna(subset=["alpha"])
+    low = [str(t) for t, a in zip(alphas["title"], alphas["alpha"], strict=True) if a < 0.7]
     reading = (
         f"At baseline, alpha ranged from {alphas['alpha'].min():.2f} to "
         f"{alphas['alpha'].max():.2f} across the domains; from 0.7 it is usually read as "
-        "good enough to compare groups, from 0.9 to judge one person."
+        "good enough to compare groups, from 0.9 to judge one person"
+        + (
+            f"; below 0.7: {', '.join(low)}, so read its reliable change with care."
+            if low
+            else "."
+        )
         if len(alphas)
         else "Alpha could not be estimated for any domain."
     )
-    header = ("Domain", "Items", "People", "Alpha", "95% CI", "Alpha, complete answers only")
+    notes.append(
+        "Alpha measures how consistently a domain's indicators agree (0 to 1). The last "
+        "column uses only the people who answered every indicator of the domain."
+    )
+    header = ("Domain", "Indicators", "People", "Alpha", "95% CI", "Alpha, complete answers only")
     return Section(
         "Reliability",
         (
