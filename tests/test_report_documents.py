@@ -936,3 +936,26 @@ class TestSaysWhatItCounts:
             for b in _section(team_doc, "Trajectory over waves")
         )
         assert said == (len(counts) > 1)
+
+
+def test_means_of_a_few_scored_people_are_hidden(framework: wf.Framework) -> None:
+    """Safe and Well answered by 2 people at wave 2 and 1 at wave 3: no mean of theirs
+    (and no index mean) is published, whatever the preset."""
+    data = wf.make_cohort(20, waves=3, seed=5)
+    data = data[data["rater"] == "self"].copy()
+    sw = [k for k in framework.indicator_keys if k.startswith("sw")]
+    for wave, keep in ((2, 2), (3, 1)):
+        rows = data.index[data["wave"] == wave]
+        data.loc[rows[keep:], sw] = np.nan
+    for preset in ("nhs", "threshold-10"):
+        doc = build_report(data, framework, policy=preset)
+        index = {
+            r[0]: r
+            for r in next(t for t in doc.tables() if t.caption == "Index at each wave").rows
+        }
+        assert index["2"][2] == h.DASH
+        assert index["3"][2] == h.DASH
+        domains = next(t for t in doc.tables() if t.caption == "Mean domain scores at each wave")
+        column = domains.header.index("Safe and Well")
+        assert {r[0]: r for r in domains.rows}["3"][column] == h.DASH
+        assert "Safe and Well 10" not in doc.figures()[0].alt

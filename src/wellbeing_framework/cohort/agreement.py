@@ -12,7 +12,16 @@ from wellbeing_framework.framework import Domain, Framework
 from wellbeing_framework.scoring import score_with_ratings
 from wellbeing_framework.shapes import detect_shape
 
-__all__ = ["ICC", "agreement", "icc_a1", "weighted_kappa"]
+__all__ = [
+    "ICC",
+    "agreement",
+    "bootstrap_kappa_ci",
+    "icc_a1",
+    "icc_ak",
+    "icc_c1",
+    "limits_of_agreement",
+    "weighted_kappa",
+]
 
 Z_975 = 1.959963984540054
 
@@ -61,13 +70,8 @@ def icc_a1(x: np.ndarray, level: float = 0.95) -> ICC:
     n, k = x.shape
     if n < 2 or k < 2:
         return ICC(value=float("nan"), ci_low=float("nan"), ci_high=float("nan"))
-    grand = x.mean()
-    ss_rows = k * ((x.mean(axis=1) - grand) ** 2).sum()
-    ss_cols = n * ((x.mean(axis=0) - grand) ** 2).sum()
-    ss_total = ((x - grand) ** 2).sum()
-    ss_error = ss_total - ss_rows - ss_cols
-    df_rows, df_cols, df_error = n - 1, k - 1, (n - 1) * (k - 1)
-    msr, msc, mse = ss_rows / df_rows, ss_cols / df_cols, ss_error / df_error
+    msr, msc, mse = _mean_squares(x)
+    df_rows, df_error = n - 1, (n - 1) * (k - 1)
     value = (msr - mse) / (msr + (k - 1) * mse + k * (msc - mse) / n)
     tail = (1 - level) / 2
     if mse == 0:
@@ -82,6 +86,97 @@ def icc_a1(x: np.ndarray, level: float = 0.95) -> ICC:
     low = n * (msr - f_upper * mse) / (f_upper * (k * msc + (k * n - k - n) * mse) + n * msr)
     high = n * (f_lower * msr - mse) / (k * msc + (k * n - k - n) * mse + n * f_lower * msr)
     return ICC(value=float(value), ci_low=float(low), ci_high=float(high))
+
+
+def _mean_squares(x: np.ndarray) -> tuple[float, float, float]:
+    """Two-way ANOVA mean squares of a targets x raters table: rows, columns, error."""
+    n, k = x.shape
+    grand = x.mean()
+    ss_rows = k * ((x.mean(axis=1) - grand) ** 2).sum()
+    ss_cols = n * ((x.mean(axis=0) - grand) ** 2).sum()
+    ss_error = ((x - grand) ** 2).sum() - ss_rows - ss_cols
+    return (
+        float(ss_rows / (n - 1)),
+        float(ss_cols / (k - 1)),
+        float(ss_error / ((n - 1) * (k - 1))),
+    )
+
+
+def icc_c1(x: np.ndarray, level: float = 0.95) -> ICC:
+    """ICC(C,1): two-way model, consistency, single rater (Shrout & Fleiss's ICC(3,1)).
+
+    Consistency ignores a constant difference between the raters (one who always rates a
+    point lower): it asks whether they rank people alike.
+
+    Notes
+    -----
+    .. math:: ICC(C,1) = \\frac{MS_R - MS_E}{MS_R + (k-1) MS_E}
+
+    with the exact F-based interval of McGraw & Wong (1996), Table 7.
+
+    Examples
+    --------
+    Shrout & Fleiss (1979), Table 2: ICC(3,1) = 0.71.
+
+    >>> x = np.array([[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8],
+    ...               [7, 1, 2, 6], [10, 5, 6, 9], [6, 2, 4, 7]], dtype=float)
+    >>> round(icc_c1(x).value, 2)
+    0.71
+    """
+    from scipy import stats  # imported when first needed: a slow import
+
+    n, k = x.shape
+    if n < 2 or k < 2:
+        return ICC(value=float("nan"), ci_low=float("nan"), ci_high=float("nan"))
+    msr, _, mse = _mean_squares(x)
+    value = (msr - mse) / (msr + (k - 1) * mse)
+    if mse == 0:
+        return ICC(value=float(value), ci_low=float("nan"), ci_high=float("nan"))
+    tail = (1 - level) / 2
+    df1, df2 = n - 1, (n - 1) * (k - 1)
+    f_obs = msr / mse
+    f_low = f_obs / stats.f.ppf(1 - tail, df1, df2)
+    f_high = f_obs * stats.f.ppf(1 - tail, df2, df1)
+    return ICC(
+        value=float(value),
+        ci_low=float((f_low - 1) / (f_low + k - 1)),
+        ci_high=float((f_high - 1) / (f_high + k - 1)),
+    )
+
+
+def icc_ak(x: np.ndarray, level: float = 0.95) -> ICC:
+    """ICC(A,k): absolute agreement of the mean of the k raters (Shrout & Fleiss's ICC(2,k)).
+
+    The reliability of the average of the raters' scores: higher than ICC(A,1) when the
+    raters agree at all.
+
+    Notes
+    -----
+    .. math:: ICC(A,k) = \\frac{MS_R - MS_E}{MS_R + (MS_C - MS_E) / n}
+
+    Its interval is that of :func:`icc_a1` stepped up by the Spearman-Brown formula
+    :math:`k r / (1 + (k - 1) r)`, as in R's ``psych::ICC`` and pingouin.
+
+    Examples
+    --------
+    Shrout & Fleiss (1979), Table 2: ICC(2,4) = 0.62.
+
+    >>> x = np.array([[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8],
+    ...               [7, 1, 2, 6], [10, 5, 6, 9], [6, 2, 4, 7]], dtype=float)
+    >>> round(icc_ak(x).value, 2)
+    0.62
+    """
+    n, k = x.shape
+    if n < 2 or k < 2:
+        return ICC(value=float("nan"), ci_low=float("nan"), ci_high=float("nan"))
+    msr, msc, mse = _mean_squares(x)
+    value = (msr - mse) / (msr + (msc - mse) / n)
+    single = icc_a1(x, level)
+
+    def step_up(r: float) -> float:
+        return float(k * r / (1 + (k - 1) * r))
+
+    return ICC(value=float(value), ci_low=step_up(single.ci_low), ci_high=step_up(single.ci_high))
 
 
 def weighted_kappa(a: np.ndarray, b: np.ndarray, categories: np.ndarray) -> float:
@@ -178,6 +273,7 @@ def agreement(
     policy: DisclosurePolicy | None = None,
     dayfirst: bool = True,
     date_format: str | None = None,
+    seed: int = 0,
 ) -> pd.DataFrame:
     """Agreement between two raters of the same assessments, per domain.
 
@@ -196,17 +292,23 @@ def agreement(
         suppressed are suppressed too.
     dayfirst, date_format
         How text dates in ratings are read, as in :func:`~wellbeing_framework.validate`.
+    seed
+        Seed of the bootstrap interval of kappa.
 
     Returns
     -------
     pandas.DataFrame
         One row per domain and the index: ``measure``, ``n`` (pairs, published), ``icc``,
         ``icc_low``, ``icc_high`` (ICC(A,1): two-way random effects, absolute agreement,
-        single rater, McGraw & Wong CI), ``kappa_w`` (quadratic-weighted kappa on the
-        indicator ratings, pooled over the domain's items; missing for a scores table),
+        single rater, McGraw & Wong CI), ``icc_c1`` with ``icc_c1_low``/``_high``
+        (ICC(C,1), consistency), ``icc_ak`` with ``icc_ak_low``/``_high`` (ICC(A,k), the
+        mean of the two raters), ``kappa_w`` (quadratic-weighted kappa on the indicator
+        ratings, pooled over the domain's items; missing for a scores table) with
+        ``kappa_low``/``kappa_high`` (percentile bootstrap over occasions, seeded),
         ``mean_difference`` (``b - a``), ``sd_difference``, ``loa_low``, ``loa_high``
-        (Bland-Altman 95 % limits of agreement, mean ± 1.96 SD) and ``note`` (why figures
-        are missing).
+        (Bland-Altman 95 % limits of agreement, mean ± 1.96 SD) with the 95 % interval of
+        each limit (``loa_low_ci_low`` ... ``loa_high_ci_high``; Bland & Altman 1999), and
+        ``note`` (why figures are missing).
 
     References
     ----------
@@ -250,7 +352,8 @@ def agreement(
     points = np.array(framework.scale.points, dtype=float)
     measures = [(d.key, d) for d in framework.domains] + [("index", None)]
     rows = [
-        _measure_row(key, domain, sides, items, points, policy, keys) for key, domain in measures
+        _measure_row(key, domain, sides, items, points, policy, keys, seed)
+        for key, domain in measures
     ]
     out = pd.DataFrame(rows)
     out["n"] = out["n"].astype("Int64")
@@ -264,12 +367,100 @@ _STATS = (
     "icc",
     "icc_low",
     "icc_high",
+    "icc_c1",
+    "icc_c1_low",
+    "icc_c1_high",
+    "icc_ak",
+    "icc_ak_low",
+    "icc_ak_high",
     "kappa_w",
+    "kappa_low",
+    "kappa_high",
     "mean_difference",
     "sd_difference",
     "loa_low",
     "loa_high",
+    "loa_low_ci_low",
+    "loa_low_ci_high",
+    "loa_high_ci_low",
+    "loa_high_ci_high",
 )
+
+
+def limits_of_agreement(diff: np.ndarray, level: float = 0.95) -> dict[str, float]:
+    """Bland-Altman 95 % limits of agreement with their confidence intervals.
+
+    Each limit, mean ± 1.96 SD, has standard error :math:`\\sqrt{3 s^2 / n}` (Bland &
+    Altman 1999, section 4.2), and a t interval with n - 1 degrees of freedom.
+
+    Examples
+    --------
+    >>> out = limits_of_agreement(np.array([-2.0, 0, 1, 3, -1, 2, 0, 1]))
+    >>> round(out["loa_low"], 2), round(out["loa_low_ci_low"], 2)
+    (-2.64, -4.96)
+    """
+    from scipy import stats  # imported when first needed: a slow import
+
+    n = len(diff)
+    mean, sd = float(diff.mean()), float(diff.std(ddof=1))
+    half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * float(np.sqrt(3 * sd**2 / n))
+    low, high = mean - Z_975 * sd, mean + Z_975 * sd
+    return {
+        "loa_low": low,
+        "loa_high": high,
+        "loa_low_ci_low": low - half,
+        "loa_low_ci_high": low + half,
+        "loa_high_ci_low": high - half,
+        "loa_high_ci_high": high + half,
+    }
+
+
+def bootstrap_kappa_ci(
+    a: np.ndarray,
+    b: np.ndarray,
+    categories: np.ndarray,
+    *,
+    n_boot: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+) -> tuple[float, float]:
+    """Percentile bootstrap interval of the weighted kappa, resampling occasions.
+
+    ``a`` and ``b`` are occasions x items (missing as NaN): an occasion's items are kept
+    together, as they are not independent.
+    """
+    n, c = len(a), len(categories)
+    if n < 2 or c < 2:
+        return float("nan"), float("nan")
+    # each occasion's contribution to the c x c table of paired ratings
+    cells = np.zeros((n, c * c))
+    for j in range(a.shape[1]):
+        ok = ~np.isnan(a[:, j]) & ~np.isnan(b[:, j])
+        ia = np.searchsorted(categories, a[ok, j])
+        ib = np.searchsorted(categories, b[ok, j])
+        np.add.at(cells, (np.flatnonzero(ok), ia * c + ib), 1.0)
+    i, k = np.indices((c, c))
+    weights = ((i - k) ** 2 / (c - 1) ** 2).ravel()
+    rng = np.random.default_rng(seed)
+    kappas = []
+    for start in range(0, n_boot, 200):  # blocks keep memory at 200 x n
+        draws = rng.multinomial(n, np.full(n, 1 / n), size=min(200, n_boot - start))
+        tables = draws @ cells
+        totals = tables.sum(axis=1, keepdims=True)
+        observed = tables / np.where(totals == 0, 1, totals)
+        grid = observed.reshape(-1, c, c)
+        expected = (grid.sum(axis=2)[:, :, None] * grid.sum(axis=1)[:, None, :]).reshape(
+            len(grid), -1
+        )
+        with np.errstate(invalid="ignore", divide="ignore"):
+            kappas.append(1 - (observed @ weights) / (expected @ weights))
+    values = np.concatenate(kappas)
+    values = values[np.isfinite(values)]
+    if len(values) == 0:
+        return float("nan"), float("nan")
+    tail = (1 - level) / 2
+    low, high = np.quantile(values, [tail, 1 - tail])
+    return float(low), float(high)
 
 
 def _measure_row(
@@ -280,6 +471,7 @@ def _measure_row(
     points: np.ndarray,
     policy: DisclosurePolicy,
     keys: list[str],
+    seed: int,
 ) -> dict[str, object]:
     """Agreement on one measure: ICC, kappa, limits of agreement, and why any is missing."""
     x = sides[0][key].to_numpy(dtype=float, na_value=np.nan)
@@ -299,28 +491,34 @@ def _measure_row(
                 else ""
             )
         return row | dict.fromkeys(_STATS, np.nan)
-    icc = icc_a1(np.column_stack([x[ok], y[ok]]))
+    pairs = np.column_stack([x[ok], y[ok]])
+    iccs = {"icc": icc_a1(pairs), "icc_c1": icc_c1(pairs), "icc_ak": icc_ak(pairs)}
     diff = y[ok] - x[ok]
     mean, sd = float(diff.mean()), float(diff.std(ddof=1))
-    kappa = float("nan")
+    kappa = kappa_low = kappa_high = float("nan")
     if items is not None and domain is not None:
         columns = [i.key for i in domain.indicators]
-        ra = items[0][columns].to_numpy(dtype=float, na_value=np.nan).ravel()
-        rb = items[1][columns].to_numpy(dtype=float, na_value=np.nan).ravel()
+        ma = items[0][columns].to_numpy(dtype=float, na_value=np.nan)
+        mb = items[1][columns].to_numpy(dtype=float, na_value=np.nan)
+        ra, rb = ma.ravel(), mb.ravel()
         pair = ~np.isnan(ra) & ~np.isnan(rb)
         kappa = weighted_kappa(ra[pair], rb[pair], points)
+        kappa_low, kappa_high = bootstrap_kappa_ci(ma, mb, points, seed=seed)
     if domain is None:
         row["note"] = "kappa is for indicator ratings: none for the index"
     elif items is None:
         row["note"] = "no kappa: it needs the indicator ratings, not only scores"
     stat = policy.statistic  # rounded when counts are: exact means give sizes back
-    return row | {
-        "icc": stat(icc.value, 3),
-        "icc_low": stat(icc.ci_low, 3),
-        "icc_high": stat(icc.ci_high, 3),
+    out = row | {"mean_difference": stat(mean), "sd_difference": stat(sd)}
+    for name, icc in iccs.items():
+        out |= {
+            name: stat(icc.value, 3),
+            f"{name}_low": stat(icc.ci_low, 3),
+            f"{name}_high": stat(icc.ci_high, 3),
+        }
+    out |= {
         "kappa_w": stat(kappa, 3),
-        "mean_difference": stat(mean),
-        "sd_difference": stat(sd),
-        "loa_low": stat(mean - Z_975 * sd),
-        "loa_high": stat(mean + Z_975 * sd),
+        "kappa_low": stat(kappa_low, 3),
+        "kappa_high": stat(kappa_high, 3),
     }
+    return out | {k: stat(v) for k, v in limits_of_agreement(diff).items()}

@@ -28,6 +28,7 @@ __all__ = [
     "Cutoffs",
     "bootstrap_mean_ci",
     "change",
+    "effect_size_ci",
     "jacobson_truax_cutoffs",
     "reliable_change",
 ]
@@ -190,6 +191,50 @@ def bootstrap_mean_ci(
     return float(low), float(high)
 
 
+def _mdc95(
+    baseline: np.ndarray, r: float, usable: bool, n_shown: int | None, policy: DisclosurePolicy
+) -> float:
+    """Minimal detectable change: 1.96 x sqrt(2) x SEM, SEM = SD at baseline x sqrt(1 - r),
+    the same threshold reliable change uses, in score points."""
+    if not usable or n_shown is None or np.count_nonzero(~np.isnan(baseline)) < 2:
+        return float("nan")
+    sem = float(np.nanstd(baseline, ddof=1)) * float(np.sqrt(1.0 - r))
+    return float(policy.statistic(Z_975 * float(np.sqrt(2.0)) * sem))
+
+
+def effect_size_ci(
+    before: np.ndarray, after: np.ndarray, level: float = 0.95
+) -> tuple[float, float]:
+    """Interval of the standardised mean change d = mean(after - before) / SD(before).
+
+    Uses the large-sample variance of Becker (1988) for d standardised by the baseline
+    SD, :math:`2 (1 - \\rho) / n + d^2 / (2 (n - 1))`, with :math:`\\rho` the
+    baseline-follow-up correlation.
+
+    References
+    ----------
+    .. [1] Becker, B. J. (1988). Synthesizing standardized mean-change measures. *British
+       Journal of Mathematical and Statistical Psychology*, 41(2), 257-278.
+
+    Examples
+    --------
+    >>> low, high = effect_size_ci(np.array([1.0, 2, 3, 4, 5]), np.array([2.0, 3, 3, 5, 6]))
+    >>> round(low, 2), round(high, 2)
+    (0.08, 0.93)
+    """
+    from scipy import stats  # imported when first needed: a slow import
+
+    n = len(before)
+    sd0 = float(np.std(before, ddof=1)) if n > 1 else 0.0
+    if n < 3 or sd0 == 0 or float(np.std(after, ddof=1)) == 0:
+        return float("nan"), float("nan")
+    d = float((after - before).mean()) / sd0
+    rho = float(np.corrcoef(before, after)[0, 1])
+    se = float(np.sqrt(2 * (1 - rho) / n + d**2 / (2 * (n - 1))))
+    z = float(stats.norm.ppf(0.5 + level / 2))
+    return d - z * se, d + z * se
+
+
 @frozen(kw_only=True, eq=False)
 class ChangeResult:
     """Change from baseline to follow-up: per person, and a publishable cohort summary.
@@ -321,7 +366,10 @@ def change(
         (``"managing -> thriving"``).
         ``summary``: ``measure``, ``reliability``, ``reliability_source``, ``n``,
         ``mean_baseline``, ``mean_follow_up``, ``mean_change``, ``ci_low``, ``ci_high``
-        (percentile bootstrap), ``effect_size`` (mean change / SD at baseline),
+        (percentile bootstrap), ``effect_size`` (mean change / SD at baseline) with
+        ``effect_low``/``effect_high`` (:func:`effect_size_ci`), ``mdc95`` (the minimal
+        detectable change, 1.96 x sqrt(2) x SEM with SEM = SD at baseline x sqrt(1 - r):
+        the smallest change of one person that is reliable, in score points),
         ``improved``, ``no_reliable_change``, ``deteriorated`` and ``note`` (why a figure is
         missing). Counts pass through the policy; every statistic of a measure whose n is
         suppressed is suppressed too.
@@ -545,6 +593,27 @@ def _summary_notes(n: int, n_shown: int | None, r: float) -> list[str]:
     return notes
 
 
+_SUMMARY_ORDER = (
+    "measure",
+    "reliability",
+    "reliability_source",
+    "n",
+    "mean_baseline",
+    "mean_follow_up",
+    "mean_change",
+    "ci_low",
+    "ci_high",
+    "effect_size",
+    "effect_low",
+    "effect_high",
+    "mdc95",
+    "improved",
+    "no_reliable_change",
+    "deteriorated",
+    "note",
+)
+
+
 def _summary_row(
     key: str,
     table: pd.DataFrame,
@@ -574,9 +643,19 @@ def _summary_row(
         "no_reliable_change": shown.iloc[1],
         "deteriorated": shown.iloc[2],
     }
+    row["mdc95"] = _mdc95(table["baseline"].to_numpy(dtype=float), r, usable, n_shown, policy)
     if n_shown is None or n < 2:
         row |= dict.fromkeys(
-            ("mean_baseline", "mean_follow_up", "mean_change", "ci_low", "ci_high", "effect_size"),
+            (
+                "mean_baseline",
+                "mean_follow_up",
+                "mean_change",
+                "ci_low",
+                "ci_high",
+                "effect_size",
+                "effect_low",
+                "effect_high",
+            ),
             np.nan,
         )
     else:
@@ -594,23 +673,9 @@ def _summary_row(
             "ci_high": stat(high),
             "effect_size": stat(float(diff.mean()) / sd0, 2) if sd0 > 0 else np.nan,
         }
+        effect_low, effect_high = effect_size_ci(before, after)
+        row |= {"effect_low": stat(effect_low, 2), "effect_high": stat(effect_high, 2)}
         if not sd0 > 0:
             notes.append("no effect size: the baseline scores do not vary")
     row["note"] = "; ".join(notes)
-    order = [
-        "measure",
-        "reliability",
-        "reliability_source",
-        "n",
-        "mean_baseline",
-        "mean_follow_up",
-        "mean_change",
-        "ci_low",
-        "ci_high",
-        "effect_size",
-        "improved",
-        "no_reliable_change",
-        "deteriorated",
-        "note",
-    ]
-    return {k: row[k] for k in order}
+    return {k: row[k] for k in _SUMMARY_ORDER}

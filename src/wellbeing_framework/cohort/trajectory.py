@@ -179,6 +179,8 @@ def _row(
         note = "suppressed: too few people to publish"
     elif len(values) == 0:
         note = "nobody scored at this wave"
+    elif policy.apply_total(float(len(values))) is None:  # a mean of a few people
+        note = "suppressed: too few people with a score to publish their mean"
     else:
         mean, low, high = _mean_ci(len(values), values.sum(), (values**2).sum(), level)
         if len(values) < 2:

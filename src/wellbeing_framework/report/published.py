@@ -371,7 +371,10 @@ def _mean_profile(
     present = [k for k in keys if k in rows]
     if policy.apply_total(float(len(rows))) is None:
         return None
-    means = rows[present].apply(pd.to_numeric, errors="coerce").mean().round(1)
+    values = rows[present].apply(pd.to_numeric, errors="coerce")
+    few = [k for k in present if policy.apply_total(float(values[k].notna().sum())) is None]
+    means = values.mean().round(1)
+    means[few] = float("nan")  # a mean of a few people is not published
     labels = [b.label for b in rules.bands or ()]
     codes = band_codes(means.to_numpy(dtype=float), rules.bands or ())
     bands = pd.Series(

@@ -268,7 +268,7 @@ def trajectory_section(tables: Published, framework: Framework) -> Section | Non
     index = table[table["measure"] == "index"].reset_index(drop=True)
     rows, notes = [], []
     for _, row in index.iterrows():
-        hidden = h.is_missing(row["n"])
+        hidden = h.is_missing(row["n"]) or str(row["note"]).startswith("suppressed")
         rows.append(
             (
                 f"{row['wave']}",
@@ -340,7 +340,8 @@ def _mean_at(table: pd.DataFrame, measure: str, wave: object) -> tuple[object, b
     row = table[(table["measure"] == measure) & (table["wave"] == wave)]
     if not len(row):
         return None, False
-    return row["mean"].iloc[0], h.is_missing(row["n"].iloc[0])
+    hidden = h.is_missing(row["n"].iloc[0]) or str(row["note"].iloc[0]).startswith("suppressed")
+    return row["mean"].iloc[0], hidden
 
 
 def groups_section(tables: Published) -> Section | None:
