@@ -959,3 +959,18 @@ def test_means_of_a_few_scored_people_are_hidden(framework: wf.Framework) -> Non
         column = domains.header.index("Safe and Well")
         assert {r[0]: r for r in domains.rows}["3"][column] == h.DASH
         assert "Safe and Well 10" not in doc.figures()[0].alt
+
+
+def test_unrounded_policy_is_said(framework: wf.Framework) -> None:
+    data = wf.make_cohort(60, waves=2, seed=1)
+    unrounded = build_report(data, framework, policy="threshold-10")
+    rounded = build_report(data, framework)
+
+    def said(doc: Document) -> bool:
+        return any(
+            "not rounded under this policy" in getattr(b, "text", "")
+            for b in _section(doc, "Overview")
+        )
+
+    assert said(unrounded)
+    assert not said(rounded)

@@ -367,7 +367,8 @@ def change(
         ``summary``: ``measure``, ``reliability``, ``reliability_source``, ``n``,
         ``mean_baseline``, ``mean_follow_up``, ``mean_change``, ``ci_low``, ``ci_high``
         (percentile bootstrap), ``effect_size`` (mean change / SD at baseline) with
-        ``effect_low``/``effect_high`` (:func:`effect_size_ci`), ``mdc95`` (the minimal
+        ``effect_low``/``effect_high`` (:func:`~wellbeing_framework.cohort.change.effect_size_ci`),
+        ``mdc95`` (the minimal
         detectable change, 1.96 x sqrt(2) x SEM with SEM = SD at baseline x sqrt(1 - r):
         the smallest change of one person that is reliable, in score points),
         ``improved``, ``no_reliable_change``, ``deteriorated`` and ``note`` (why a figure is

@@ -40,6 +40,14 @@ def _titles(framework: Framework) -> dict[str, str]:
     return titles | {c.key: c.title for c in framework.centre} | {"index": "Index"}
 
 
+#: Said when counts are suppressed but not rounded.
+UNROUNDED = (
+    " Counts are not rounded under this policy, so counts from different tables can be "
+    "subtracted exactly and may narrow a suppressed one; for publication prefer a policy "
+    "that also rounds (nhs or 10-5)."
+)
+
+
 def _counted(value: int | None, policy_rounds: bool) -> str:
     if value is None:
         return f"{h.DASH} (too few to publish)"
@@ -93,7 +101,8 @@ def overview_section(tables: Published, framework: Framework) -> Section:
     blocks.append(
         Paragraph(
             "Every count in this report passes the disclosure control stated under each table "
-            "and in Methods; figures show only published, aggregate numbers.",
+            "and in Methods; figures show only published, aggregate numbers."
+            + (UNROUNDED if policy.rounding == 1 and not policy.is_none else ""),
             "note",
         )
     )
