@@ -243,10 +243,10 @@ class TestBadFiles:
         assert problems_of(tmp_path, [1, 2]) == ("expected object, got array [1, 2] @ $",)
 
     def test_boolean_is_not_an_integer(self, tmp_path: Path) -> None:
-        """JSON true is not accepted as a scale bound."""
+        """JSON true is not accepted as a scale bound (a number)."""
         doc = copy.deepcopy(MINIMAL)
         doc["scale"]["min"] = True
-        assert problems_of(tmp_path, doc) == ("expected integer, got boolean True @ $.scale.min",)
+        assert problems_of(tmp_path, doc) == ("expected number, got boolean True @ $.scale.min",)
 
 
 class TestSchema:

@@ -14,7 +14,8 @@ __all__ = ["Found", "add_rating_problems", "rating_block", "rating_values"]
 
 def expected_text(framework: Framework) -> str:
     scale = framework.scale
-    return f"expected a whole number from {scale.min} to {scale.max}"
+    kind = "a whole number" if scale.integer else "a number"
+    return f"expected {kind} from {scale.min:g} to {scale.max:g}"
 
 
 Found = list[tuple[np.ndarray, str, np.ndarray | None]]
@@ -63,6 +64,8 @@ def rating_values(values: pd.Series, framework: Framework) -> tuple[np.ndarray, 
     with np.errstate(invalid="ignore"):
         out_of_range = finite & ((numbers < lo) | (numbers > hi))
         off_scale = finite & ~out_of_range & (numbers != np.round(numbers))
+    if not framework.scale.integer:
+        off_scale[:] = False  # a continuous scale: the range is the only check
     if out_of_range.any():
         shown = numbers[out_of_range].astype(object)
         problems.append((out_of_range, f"out of range ({expected})", shown))
@@ -120,7 +123,9 @@ def numeric_block(
     for j in range(len(columns)):  # column by column: small temporaries
         x = block[:, j]
         with np.errstate(invalid="ignore"):
-            ok = (x >= lo) & (x <= hi) & (x == np.rint(x))
+            ok = (x >= lo) & (x <= hi)
+            if framework.scale.integer:
+                ok &= x == np.rint(x)
         if not (ok | np.isnan(x)).all():
             bad_columns.append(j)
     if not bad_columns:

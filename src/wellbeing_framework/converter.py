@@ -19,6 +19,10 @@ __all__ = ["converter"]
 #: written without fields at their default (short, readable files); rules are written in full,
 #: so a scores file states every rule that produced it, whatever a later version's defaults.
 converter = cattrs.Converter(omit_if_default=True, forbid_extra_keys=True)
+# a scale's ends: a whole number stays an int (so "1-5" reads as before), else a float
+converter.register_structure_hook(
+    int | float, lambda value, _: int(value) if float(value).is_integer() else float(value)
+)
 for _rules_class in (ScoringRules, Band, FlagRule, ContinuumRules):
     converter.register_unstructure_hook(
         _rules_class,

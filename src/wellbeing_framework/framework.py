@@ -46,16 +46,21 @@ def _strs(value: Iterable[str]) -> tuple[str, ...]:
 
 @frozen(kw_only=True)
 class RatingScale:
-    """The ordinal scale every indicator is rated on.
+    """The scale every indicator is rated on: ordinal points, or a continuous range.
 
     Parameters
     ----------
     min, max
-        The lowest and highest rating (whole numbers, ``min < max``).
+        The lowest and highest rating (``min < max``; whole numbers on an integer scale).
     labels
-        One label per point of the scale, from ``min`` to ``max`` (optional).
+        One label per point of the scale, from ``min`` to ``max`` (optional; an integer
+        scale only).
     question
         The question the ratings answer, e.g. "How true is this for you now?".
+    integer
+        True (the default) for a scale of whole-number points; False for a continuous
+        scale (a visual analogue scale, a test score, a time): any number from ``min`` to
+        ``max`` is a rating, and only the range is checked.
 
     Examples
     --------
@@ -67,29 +72,34 @@ class RatingScale:
     (1, 2, 3, 4, 5)
     """
 
-    min: int
-    max: int
+    min: int | float
+    max: int | float
     labels: tuple[str, ...] = field(default=(), converter=_strs)
     question: str | None = None
+    integer: bool = True
 
     @property
     def points(self) -> tuple[int, ...]:
-        """Every rating on the scale, lowest first."""
-        return tuple(range(self.min, self.max + 1))
+        """Every rating on the scale, lowest first (none on a continuous scale)."""
+        if not self.integer:
+            return ()
+        return tuple(range(int(self.min), int(self.max) + 1))
 
     @property
     def n_points(self) -> int:
-        """How many points the scale has."""
-        return self.max - self.min + 1
+        """How many points the scale has (0 on a continuous scale)."""
+        return len(self.points)
 
     def label(self, rating: int) -> str:
         """Return the label of ``rating`` (the number itself when the scale has no labels)."""
+        if not self.integer and self.min <= rating <= self.max:
+            return f"{rating:g}"
         if rating not in self.points:
             msg = f"rating {rating!r} is not on the scale {self.min}-{self.max}"
             raise ValueError(msg)
         if not self.labels:
             return str(rating)
-        return self.labels[rating - self.min]
+        return self.labels[int(rating - self.min)]
 
 
 @frozen(kw_only=True)

@@ -175,11 +175,20 @@ def _semantic_problems(document: Mapping[str, Any]) -> list[str]:
     scale = document.get("scale")
     if isinstance(scale, Mapping):
         lo, hi = scale.get("min"), scale.get("max")
-        if isinstance(lo, int) and isinstance(hi, int) and _is_int(lo) and _is_int(hi):
-            if lo >= hi:
-                problems.append(
-                    f"scale.min ({lo}) must be less than scale.max ({hi}) @ $.scale.min"
-                )
+        numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lo, hi))
+        whole = numbers and float(lo).is_integer() and float(hi).is_integer()  # type: ignore[arg-type]
+        continuous = scale.get("integer") is False
+        if numbers and not continuous and not whole:
+            problems.append(
+                'an integer scale needs whole-number min and max (or "integer": false for '
+                "a continuous scale) @ $.scale.min"
+            )
+        if numbers and continuous and scale.get("labels"):
+            problems.append("a continuous scale has no point labels @ $.scale.labels")
+        if numbers and lo >= hi:  # type: ignore[operator]
+            problems.append(f"scale.min ({lo}) must be less than scale.max ({hi}) @ $.scale.min")
+        if whole and not continuous:
+            lo, hi = int(lo), int(hi)  # type: ignore[arg-type]
             labels = scale.get("labels")
             if isinstance(labels, list) and labels and lo < hi and len(labels) != hi - lo + 1:
                 problems.append(

@@ -247,7 +247,8 @@ def _row_levels(rng: np.random.Generator, levels: _Levels, rows: _Rows, waves: i
 def _cut_points(fw: Framework) -> np.ndarray:
     """Where latent levels are cut into the scale's points."""
     # cut points at equally spaced normal quantiles, centred a little above the middle
-    cuts = np.linspace(-1.6, 1.2, fw.scale.max - fw.scale.min)
+    steps = max(round(fw.scale.max - fw.scale.min), 1)  # whole steps on a continuous scale too
+    cuts = np.linspace(-1.6, 1.2, steps)
     cuts[0] -= 1.1  # the bottom of the scale is kept for real difficulty
     return cuts
 

@@ -502,10 +502,13 @@ def _measure_row(
         mb = items[1][columns].to_numpy(dtype=float, na_value=np.nan)
         ra, rb = ma.ravel(), mb.ravel()
         pair = ~np.isnan(ra) & ~np.isnan(rb)
-        kappa = weighted_kappa(ra[pair], rb[pair], points)
-        kappa_low, kappa_high = bootstrap_kappa_ci(ma, mb, points, seed=seed)
+        if len(points):  # kappa needs the points of an ordinal scale
+            kappa = weighted_kappa(ra[pair], rb[pair], points)
+            kappa_low, kappa_high = bootstrap_kappa_ci(ma, mb, points, seed=seed)
     if domain is None:
         row["note"] = "kappa is for indicator ratings: none for the index"
+    elif not len(points):
+        row["note"] = "no kappa: it needs the points of an ordinal scale, not a continuous one"
     elif items is None:
         row["note"] = "no kappa: it needs the indicator ratings, not only scores"
     stat = policy.statistic  # rounded when counts are: exact means give sizes back

@@ -61,10 +61,10 @@ def response_patterns(
         ``values``: one row per pattern, one column per item (reverse-keyed items reversed,
         NaN where unanswered); ``weights``: how many assessments gave each pattern.
     """
-    lo, hi = framework.scale.min, framework.scale.max
-    base = hi - lo + 2  # state 0: unanswered; 1..: the scale's points
+    lo = framework.scale.min
+    base = framework.scale.n_points + 1  # state 0: unanswered; 1..: the scale's points
     k = len(domain.indicators)
-    if base**k > 2**22:
+    if not framework.scale.integer or base**k > 2**22:  # a continuous scale: no patterns
         return item_matrix(wide, framework, domain), np.ones(len(wide))
     code = np.zeros(len(wide), dtype=np.int64)
     for indicator in domain.indicators:  # one contiguous column at a time

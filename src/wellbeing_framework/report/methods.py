@@ -24,6 +24,8 @@ def _scale(framework: Framework) -> str:
     scale = framework.scale
     labels = ", ".join(f"{scale.min + i} = {label}" for i, label in enumerate(scale.labels or ()))
     text = f"Each indicator is rated from {scale.min:g} to {scale.max:g}"
+    if not scale.integer:
+        text += " on a continuous scale"
     if scale.question:
         text += f' in answer to "{scale.question}"'
     return text + (f" ({labels})." if labels else ".")
