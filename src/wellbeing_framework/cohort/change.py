@@ -594,11 +594,8 @@ def _summary_notes(n: int, n_shown: int | None, r: float) -> list[str]:
     return notes
 
 
-_SUMMARY_ORDER = (
-    "measure",
-    "reliability",
-    "reliability_source",
-    "n",
+#: The statistics of a measure's change, all missing when its n is suppressed.
+_CHANGE_STATISTICS = (
     "mean_baseline",
     "mean_follow_up",
     "mean_change",
@@ -607,6 +604,13 @@ _SUMMARY_ORDER = (
     "effect_size",
     "effect_low",
     "effect_high",
+)
+_SUMMARY_ORDER = (
+    "measure",
+    "reliability",
+    "reliability_source",
+    "n",
+    *_CHANGE_STATISTICS,
     "mdc95",
     "improved",
     "no_reliable_change",
@@ -646,19 +650,7 @@ def _summary_row(
     }
     row["mdc95"] = _mdc95(table["baseline"].to_numpy(dtype=float), r, usable, n_shown, policy)
     if n_shown is None or n < 2:
-        row |= dict.fromkeys(
-            (
-                "mean_baseline",
-                "mean_follow_up",
-                "mean_change",
-                "ci_low",
-                "ci_high",
-                "effect_size",
-                "effect_low",
-                "effect_high",
-            ),
-            np.nan,
-        )
+        row |= dict.fromkeys(_CHANGE_STATISTICS, np.nan)
     else:
         diff = diff[ok]
         before = table["baseline"].to_numpy(dtype=float)[ok]
