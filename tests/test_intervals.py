@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pingouin
 import pytest
 from scipy import stats
 
@@ -18,8 +19,6 @@ from wellbeing_framework.cohort.agreement import (
     weighted_kappa,
 )
 from wellbeing_framework.cohort.change import effect_size_ci
-
-pingouin = pytest.importorskip("pingouin")
 
 SHROUT_FLEISS = np.array(
     [[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8], [7, 1, 2, 6], [10, 5, 6, 9], [6, 2, 4, 7]],
