@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from wellbeing_framework import accessor as accessor  # registers df.wellbeing
     from wellbeing_framework import cohort as cohort
     from wellbeing_framework import dask_engine as dask_engine  # registers the Dask engine
+    from wellbeing_framework import measurement as measurement
     from wellbeing_framework import plot as plot
     from wellbeing_framework.cohort.disclosure import DisclosurePolicy
     from wellbeing_framework.columns import ColumnSuggestions, suggest_columns
@@ -123,6 +124,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "load_rules": ("wellbeing_framework.io", "load_rules"),
     "load_vignettes": ("wellbeing_framework.vignettes", "load_vignettes"),
     "make_cohort": ("wellbeing_framework.synthetic", "make_cohort"),
+    "measurement": ("wellbeing_framework.measurement", None),
     "place_on_continuum": ("wellbeing_framework.continuum", "place_on_continuum"),
     "plot": ("wellbeing_framework.plot", None),
     "pseudonymise": ("wellbeing_framework.privacy", "pseudonymise"),
@@ -237,6 +239,7 @@ __all__ = [
     "load_rules",
     "load_vignettes",
     "make_cohort",
+    "measurement",
     "place_on_continuum",
     "plot",
     "pseudonymise",

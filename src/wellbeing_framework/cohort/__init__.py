@@ -12,6 +12,7 @@ from wellbeing_framework.cohort.change import (
 )
 from wellbeing_framework.cohort.disclosure import DisclosurePolicy
 from wellbeing_framework.cohort.groups import compare_groups
+from wellbeing_framework.cohort.growth import GrowthResult, growth
 from wellbeing_framework.cohort.mix import continuum_mix
 from wellbeing_framework.cohort.reliability import reliability
 from wellbeing_framework.cohort.snapshot import snapshot
@@ -21,10 +22,12 @@ __all__ = [
     "ChangeResult",
     "Cutoffs",
     "DisclosurePolicy",
+    "GrowthResult",
     "agreement",
     "change",
     "compare_groups",
     "continuum_mix",
+    "growth",
     "jacobson_truax_cutoffs",
     "reliability",
     "reliable_change",

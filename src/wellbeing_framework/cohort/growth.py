@@ -1,0 +1,296 @@
+"""Growth: how people change over three or more waves, as a linear mixed model."""
+
+from __future__ import annotations
+
+import html
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from attrs import frozen
+
+from wellbeing_framework.cohort.disclosure import DisclosurePolicy
+from wellbeing_framework.extras import require
+from wellbeing_framework.framework import Framework
+
+__all__ = ["GrowthResult", "growth"]
+
+
+@frozen(kw_only=True)
+class GrowthResult:
+    """A fitted growth model.
+
+    Attributes
+    ----------
+    fixed
+        ``term``, ``coef``, ``se``, ``ci_low``, ``ci_high``, ``p``: the average start
+        (``intercept``, at the first time: time is counted from its smallest value), the
+        average change per unit of time, and with ``by`` each group's
+        difference in start and in change from the first group.
+    random
+        ``intercept_var``, ``slope_var``, ``corr`` (of start and change across people; NaN
+        without a random slope) and ``residual_var``.
+    n_people, n_assessments
+        People and assessments in the model, through the disclosure policy.
+    n_excluded
+        Assessments left out: no score or no time.
+    converged
+        Whether the optimiser converged.
+    random_slope
+        False when the model fell back to a random intercept only.
+    sentences
+        One sentence per fixed effect.
+    note
+        What was done, in words.
+    """
+
+    fixed: pd.DataFrame
+    random: pd.Series
+    n_people: int | None
+    n_assessments: int | None
+    n_excluded: int
+    converged: bool
+    random_slope: bool
+    sentences: tuple[str, ...]
+    note: str
+
+    def __str__(self) -> str:
+        return "\n".join([self.note, "", self.fixed.round(3).to_string(index=False)])
+
+    def _repr_html_(self) -> str:
+        table = self.fixed.to_html(index=False, float_format=lambda v: f"{v:.3f}")
+        items = "".join(f"<li>{html.escape(s)}</li>" for s in self.sentences)
+        random = self.random.to_frame("estimate").T.to_html(float_format=lambda v: f"{v:.3f}")
+        return f"<div><p>{html.escape(self.note)}</p>{table}<ul>{items}</ul>{random}</div>"
+
+
+def _prepare(
+    scores: pd.DataFrame,
+    measure: str,
+    time: str,
+    by: str | None,
+    rater: str | None,
+    person: str,
+) -> tuple[pd.DataFrame, int]:
+    for column in [measure, time, person] + ([by] if by else []):
+        if column not in scores.columns:
+            msg = f"no column {column!r} in the scores"
+            raise KeyError(msg)
+    data = scores
+    if rater is not None and "rater" in data.columns:
+        data = data[data["rater"] == rater]
+    frame = pd.DataFrame(
+        {
+            "y": pd.to_numeric(data[measure], errors="coerce"),
+            "t": pd.to_numeric(data[time], errors="coerce"),
+            "person": data[person].astype("string"),
+        }
+    )
+    if by:
+        frame["g"] = data[by].astype("string").fillna("not recorded")
+    usable = frame.y.notna() & frame.t.notna() & frame.person.notna()
+    frame = frame[usable].reset_index(drop=True)
+    frame.attrs["origin"] = float(frame.t.min()) if len(frame) else 0.0
+    frame["t"] = frame.t - frame.attrs["origin"]  # the intercept is the start
+    return frame, int((~usable).sum())
+
+
+def _check(frame: pd.DataFrame, by: str | None, policy: DisclosurePolicy) -> None:
+    if frame.t.nunique() < 3:
+        msg = "a growth model needs three or more distinct times; with two, use wf.cohort.change"
+        raise ValueError(msg)
+    if frame.person.nunique() < max(policy.threshold, 3):
+        msg = "too few people for a growth model (and to publish)"
+        raise ValueError(msg)
+    if by:
+        people = frame.groupby("g").person.nunique()
+        small = sorted(str(g) for g in people[people < policy.threshold].index)
+        if small:
+            msg = (
+                f"group(s) {small} of {by!r} have fewer than {policy.threshold} people: "
+                "below the disclosure threshold. Merge them or leave them out."
+            )
+            raise ValueError(msg)
+
+
+def _fit(frame: pd.DataFrame, formula: str, slope: bool) -> tuple[Any, bool]:
+    smf = require("statsmodels.formula.api", "wf.cohort.growth")
+    sm_tools = require("statsmodels.tools.sm_exceptions", "wf.cohort.growth")
+    model = smf.mixedlm(formula, frame, groups=frame["person"], re_formula="~t" if slope else "1")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = model.fit(reml=True, method=["lbfgs", "powell"])
+    trouble = any(
+        issubclass(w.category, sm_tools.ConvergenceWarning | RuntimeWarning) for w in caught
+    )
+    return result, bool(result.converged) and not trouble
+
+
+def _term(name: str, time: str, by: str | None) -> str:
+    if name == "Intercept":
+        return "intercept"
+    if name == "t":
+        return time
+    level = name.split("[T.", 1)[-1].rstrip("]").split("]")[0]
+    return f"{by}={level} x {time}" if name.endswith(":t") else f"{by}={level}"
+
+
+def _fixed(result: Any, time: str, by: str | None, level: float) -> pd.DataFrame:
+    names = list(result.fe_params.index)
+    ci = result.conf_int(alpha=1 - level).loc[names]
+    return pd.DataFrame(
+        {
+            "term": [_term(n, time, by) for n in names],
+            "coef": result.fe_params.to_numpy(float),
+            "se": result.bse_fe.loc[names].to_numpy(float),
+            "ci_low": ci.iloc[:, 0].to_numpy(float),
+            "ci_high": ci.iloc[:, 1].to_numpy(float),
+            "p": result.pvalues.loc[names].to_numpy(float),
+        }
+    )
+
+
+def _random(result: Any, slope: bool) -> pd.Series:
+    cov = np.asarray(result.cov_re, dtype=float)
+    intercept = cov[0, 0]
+    slope_var = cov[1, 1] if slope else np.nan
+    corr = cov[0, 1] / np.sqrt(cov[0, 0] * cov[1, 1]) if slope and cov[1, 1] > 0 else np.nan
+    return pd.Series(
+        {
+            "intercept_var": intercept,
+            "slope_var": slope_var,
+            "corr": corr,
+            "residual_var": float(result.scale),
+        },
+        name="random",
+    )
+
+
+def _sentence(
+    row: pd.Series, measure: str, time: str, level: float, origin: float, reference: str
+) -> str:
+    p = "p < 0.001" if row.p < 0.001 else f"p = {row.p:.3f}"
+    ci = f"{level:.0%} CI {row.ci_low:.2f} to {row.ci_high:.2f}, {p}"
+    term = str(row.term)
+    who = f"In {reference}" if reference != "the reference group" else "On average"
+    if term == "intercept":
+        return f"{who}, {measure} starts at {row.coef:.2f} at {time} {origin:g} ({ci})."
+    if term == time:
+        way = "rises" if row.coef > 0 else "falls"
+        return f"{who}, {measure} {way} by {abs(row.coef):.2f} per unit of {time} ({ci})."
+    if term.endswith(f" x {time}"):
+        group = term.removesuffix(f" x {time}")
+        way = "more" if row.coef > 0 else "less"
+        return (
+            f"Among {group}, {measure} changes by {abs(row.coef):.2f} per unit of {time} "
+            f"{way} than in {reference} ({ci})."
+        )
+    way = "higher" if row.coef > 0 else "lower"
+    return f"Among {term}, {measure} starts {abs(row.coef):.2f} {way} than in {reference} ({ci})."
+
+
+def growth(
+    scores: pd.DataFrame,
+    framework: Framework,
+    measure: str = "index",
+    time: str = "wave",
+    by: str | None = None,
+    *,
+    rater: str | None = "self",
+    person: str = "person_id",
+    level: float = 0.95,
+    policy: DisclosurePolicy | None = None,
+) -> GrowthResult:
+    """A linear growth model: each person's start and rate of change, and the average.
+
+    Parameters
+    ----------
+    scores
+        A scores table (:func:`~wellbeing_framework.score`) with a person and a time column.
+    framework
+        The framework scored against (checks that ``measure`` is one of its scores).
+    measure
+        The score to model: ``"index"``, a domain key or a centre item.
+    time
+        A numeric column: ``"wave"``, days since baseline, or any other.
+    by
+        A grouping column: adds the group's difference in start and in change (group x time).
+    rater
+        Keep only this rater's assessments (when there is a ``rater`` column).
+    person
+        The person column (the random effects' groups).
+    level
+        Confidence level of the fixed effects' intervals.
+    policy
+        Disclosure control for the published counts; a group of fewer people than its
+        threshold is refused.
+
+    Returns
+    -------
+    GrowthResult
+
+    Notes
+    -----
+    :math:`y_{ti} = (\\beta_0 + u_{0i}) + (\\beta_1 + u_{1i})\\,t + e_{ti}` with
+    :math:`(u_0, u_1) \\sim N(0, G)` and :math:`e \\sim N(0, \\sigma^2)`, fitted by REML with
+    statsmodels ``MixedLM`` (as lme4's ``lmer(y ~ t + (t | person))``). When the model with
+    a random slope does not converge (too few waves per person, or too little variation in
+    change), it is refitted with a random intercept only and the note says so. People with
+    one assessment still inform the average start. The p values are Wald tests.
+
+    References
+    ----------
+    .. [1] Singer, J. D., & Willett, J. B. (2003). *Applied longitudinal data analysis*.
+       Oxford University Press.
+    .. [2] Bates, D., Mächler, M., Bolker, B., & Walker, S. (2015). Fitting linear
+       mixed-effects models using lme4. *Journal of Statistical Software*, 67(1), 1-48.
+
+    Examples
+    --------
+    >>> import wellbeing_framework as wf
+    >>> fw = wf.load_framework()
+    >>> scores = wf.score(wf.make_cohort(200, waves=4, seed=5), fw)
+    >>> result = wf.cohort.growth(scores, fw)
+    >>> result.fixed.term.tolist()
+    ['intercept', 'wave']
+    """
+    known = [d.key for d in framework.domains] + [c.key for c in framework.centre] + ["index"]
+    if measure not in known:
+        msg = f"unknown measure {measure!r}; choose from {known}"
+        raise KeyError(msg)
+    policy = policy or DisclosurePolicy()
+    frame, excluded = _prepare(scores, measure, time, by, rater, person)
+    _check(frame, by, policy)
+    formula = "y ~ C(g) * t" if by else "y ~ t"
+    result, converged = _fit(frame, formula, slope=True)
+    slope = converged
+    if not converged:
+        result, converged = _fit(frame, formula, slope=False)
+    fixed = _fixed(result, time, by, level)
+    reference = f"{by}={sorted(frame.g.unique())[0]}" if by else "the reference group"
+    n_people, n_rows = frame.person.nunique(), len(frame)
+    note = (
+        f"Linear mixed model of {measure} over {time} (REML), "
+        + (
+            "a random intercept and slope per person"
+            if slope
+            else "a random intercept per "
+            "person only: the model with a random slope did not converge"
+        )
+        + f"; {excluded} assessment(s) without a score or a time left out."
+    )
+    return GrowthResult(
+        fixed=fixed,
+        random=_random(result, slope),
+        n_people=policy.apply_total(n_people),
+        n_assessments=policy.apply_total(n_rows),
+        n_excluded=excluded,
+        converged=converged,
+        random_slope=slope,
+        sentences=tuple(
+            _sentence(r, measure, time, level, frame.attrs["origin"], reference)
+            for _, r in fixed.iterrows()
+        ),
+        note=note,
+    )
