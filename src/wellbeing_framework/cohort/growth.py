@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import html
-import warnings
-from typing import Any
 
 import numpy as np
 import pandas as pd
 from attrs import frozen
 
 from wellbeing_framework.cohort.disclosure import DisclosurePolicy
-from wellbeing_framework.extras import require
+from wellbeing_framework.cohort.mixed import MixedFit, fit_reml
 from wellbeing_framework.framework import Framework
 
 __all__ = ["GrowthResult", "growth"]
@@ -114,57 +112,67 @@ def _check(frame: pd.DataFrame, by: str | None, policy: DisclosurePolicy) -> Non
             raise ValueError(msg)
 
 
-def _fit(frame: pd.DataFrame, formula: str, slope: bool) -> tuple[Any, bool]:
-    smf = require("statsmodels.formula.api", "wf.cohort.growth")
-    sm_tools = require("statsmodels.tools.sm_exceptions", "wf.cohort.growth")
-    model = smf.mixedlm(formula, frame, groups=frame["person"], re_formula="~t" if slope else "1")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        result = model.fit(reml=True, method=["lbfgs", "powell"])
-    trouble = any(
-        issubclass(w.category, sm_tools.ConvergenceWarning | RuntimeWarning) for w in caught
-    )
-    return result, bool(result.converged) and not trouble
+def _design(frame: pd.DataFrame, by: str | None, time: str) -> tuple[np.ndarray, list[str]]:
+    """Intercept, group dummies (the first group sorted is the reference), time and
+    group x time, in that order."""
+    t = frame.t.to_numpy(float)
+    columns, names = [np.ones(len(frame))], ["intercept"]
+    dummies: list[tuple[str, np.ndarray]] = []
+    if by:
+        for level in sorted(frame.g.unique())[1:]:
+            dummies.append((f"{by}={level}", (frame.g == level).to_numpy(float)))
+    for name, column in dummies:
+        columns.append(column)
+        names.append(name)
+    columns.append(t)
+    names.append(time)
+    for name, column in dummies:
+        columns.append(column * t)
+        names.append(f"{name} x {time}")
+    return np.column_stack(columns), names
 
 
-def _term(name: str, time: str, by: str | None) -> str:
-    if name == "Intercept":
-        return "intercept"
-    if name == "t":
-        return time
-    level = name.split("[T.", 1)[-1].rstrip("]").split("]")[0]
-    return f"{by}={level} x {time}" if name.endswith(":t") else f"{by}={level}"
+def _fixed(result: MixedFit, names: list[str], level: float) -> pd.DataFrame:
+    from scipy import stats  # imported when first needed: a slow import
 
-
-def _fixed(result: Any, time: str, by: str | None, level: float) -> pd.DataFrame:
-    names = list(result.fe_params.index)
-    ci = result.conf_int(alpha=1 - level).loc[names]
+    se = np.sqrt(np.diag(result.cov_beta))
+    z = stats.norm.ppf(0.5 + level / 2)
     return pd.DataFrame(
         {
-            "term": [_term(n, time, by) for n in names],
-            "coef": result.fe_params.to_numpy(float),
-            "se": result.bse_fe.loc[names].to_numpy(float),
-            "ci_low": ci.iloc[:, 0].to_numpy(float),
-            "ci_high": ci.iloc[:, 1].to_numpy(float),
-            "p": result.pvalues.loc[names].to_numpy(float),
+            "term": names,
+            "coef": result.beta,
+            "se": se,
+            "ci_low": result.beta - z * se,
+            "ci_high": result.beta + z * se,
+            "p": 2 * stats.norm.sf(np.abs(result.beta / se)),
         }
     )
 
 
-def _random(result: Any, slope: bool) -> pd.Series:
-    cov = np.asarray(result.cov_re, dtype=float)
-    intercept = cov[0, 0]
-    slope_var = cov[1, 1] if slope else np.nan
-    corr = cov[0, 1] / np.sqrt(cov[0, 0] * cov[1, 1]) if slope and cov[1, 1] > 0 else np.nan
+def _random(result: MixedFit, slope: bool) -> pd.Series:
+    g = result.g
+    slope_var = g[1, 1] if slope else np.nan
+    corr = g[0, 1] / np.sqrt(g[0, 0] * g[1, 1]) if slope and g[1, 1] > 0 else np.nan
     return pd.Series(
         {
-            "intercept_var": intercept,
+            "intercept_var": g[0, 0],
             "slope_var": slope_var,
             "corr": corr,
-            "residual_var": float(result.scale),
+            "residual_var": result.sigma2,
         },
         name="random",
     )
+
+
+def _fit(frame: pd.DataFrame, x: np.ndarray, slope: bool) -> tuple[MixedFit, bool]:
+    codes = pd.factorize(frame.person)[0]
+    result = fit_reml(frame.y.to_numpy(float), x, frame.t.to_numpy(float), codes, slope=slope)
+    ok = result.converged
+    if slope and ok:  # a boundary fit: no variation in change, or start and change as one
+        g = result.g
+        singular = g[1, 1] <= 1e-8 * max(g[0, 0], 1e-12)
+        ok = not singular and abs(g[0, 1]) < 0.9999 * np.sqrt(g[0, 0] * g[1, 1])
+    return result, ok
 
 
 def _sentence(
@@ -233,11 +241,15 @@ def growth(
     Notes
     -----
     :math:`y_{ti} = (\\beta_0 + u_{0i}) + (\\beta_1 + u_{1i})\\,t + e_{ti}` with
-    :math:`(u_0, u_1) \\sim N(0, G)` and :math:`e \\sim N(0, \\sigma^2)`, fitted by REML with
-    statsmodels ``MixedLM`` (as lme4's ``lmer(y ~ t + (t | person))``). When the model with
+    :math:`(u_0, u_1) \\sim N(0, G)` and :math:`e \\sim N(0, \\sigma^2)`, fitted by REML: the
+    restricted likelihood of lme4's ``lmer(y ~ t + (t | person))`` and of statsmodels'
+    ``MixedLM``, computed from per-person sums so that tens of thousands of people fit in
+    seconds (:mod:`wellbeing_framework.cohort.mixed`; the tests check it against
+    statsmodels). When the model with
     a random slope does not converge (too few waves per person, or too little variation in
     change), it is refitted with a random intercept only and the note says so. People with
-    one assessment still inform the average start. The p values are Wald tests.
+    one assessment still inform the average start. The p values and intervals are Wald's
+    (normal), as statsmodels gives them.
 
     References
     ----------
@@ -262,12 +274,12 @@ def growth(
     policy = policy or DisclosurePolicy()
     frame, excluded = _prepare(scores, measure, time, by, rater, person)
     _check(frame, by, policy)
-    formula = "y ~ C(g) * t" if by else "y ~ t"
-    result, converged = _fit(frame, formula, slope=True)
+    x, names = _design(frame, by, time)
+    result, converged = _fit(frame, x, slope=True)
     slope = converged
     if not converged:
-        result, converged = _fit(frame, formula, slope=False)
-    fixed = _fixed(result, time, by, level)
+        result, converged = _fit(frame, x, slope=False)
+    fixed = _fixed(result, names, level)
     reference = f"{by}={sorted(frame.g.unique())[0]}" if by else "the reference group"
     n_people, n_rows = frame.person.nunique(), len(frame)
     note = (
