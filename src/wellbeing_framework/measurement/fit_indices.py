@@ -161,11 +161,13 @@ def reading(fit: pd.Series) -> str:
     if missed:
         parts.append(f"{_join(missed)} {'does' if len(missed) == 1 else 'do'} not")
     text = "; ".join(parts) + "."
+    verdict = "rejects exact fit" if fit["p"] < 0.05 else "does not reject exact fit"
     text += (
         f" The chi-square test (chi2 = {fit['chi2']:.1f}, df = {fit['df']:.0f}, "
-        f"p = {fit['p']:.3g}) rejects almost any model on a large sample, so it is read "
-        "beside the indices. The cut-offs are a guide, not a verdict: read the loadings and "
-        "the residuals too, and judge the model against the framework it stands for."
+        f"p = {fit['p']:.3g}) {verdict}; on a large sample it rejects even small misfit, so "
+        "it is read beside the indices. The cut-offs are a guide, not a verdict: read the "
+        "loadings and the residuals too, and judge the model against the framework it "
+        "stands for."
     )
     return text
 
