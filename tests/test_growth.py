@@ -147,3 +147,17 @@ def test_display(scores: pd.DataFrame) -> None:
     assert "<table" in page
     assert "REML" in page
     assert "REML" in str(result)
+
+
+def test_adapted_framework() -> None:
+    """A framework of three domains with keys of its own: growth of one of them."""
+    document = json.loads(BUNDLED.read_text(encoding="utf-8"))
+    document["domains"] = document["domains"][:3]
+    document["domains"][0]["key"] = "belonging"
+    adapted = wf.framework_from_dict(document)
+    scores = wf.score(wf.make_cohort(120, waves=3, seed=9, framework=adapted), adapted)
+    result = wf.cohort.growth(scores, adapted, measure="belonging")
+    assert result.fixed.term.tolist() == ["intercept", "wave"]
+    assert result.n_people == 120
+    with pytest.raises(KeyError, match="unknown measure"):
+        wf.cohort.growth(scores, adapted, measure="sw")

@@ -244,7 +244,7 @@ def growth(
     :math:`(u_0, u_1) \\sim N(0, G)` and :math:`e \\sim N(0, \\sigma^2)`, fitted by REML: the
     restricted likelihood of lme4's ``lmer(y ~ t + (t | person))`` and of statsmodels'
     ``MixedLM``, computed from per-person sums so that tens of thousands of people fit in
-    seconds (:mod:`wellbeing_framework.cohort.mixed`; the tests check it against
+    seconds (``wellbeing_framework.cohort.mixed``; the tests check it against
     statsmodels). When the model with
     a random slope does not converge (too few waves per person, or too little variation in
     change), it is refitted with a random intercept only and the note says so. People with

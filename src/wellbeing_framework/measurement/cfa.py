@@ -144,10 +144,12 @@ def cfa(
     --------
     >>> import wellbeing_framework as wf
     >>> fw = wf.load_framework()
-    >>> cohort = wf.make_cohort(400, waves=1, seed=2)
+    >>> cohort = wf.make_cohort(400, waves=1, seed=2, missing=0.0)
     >>> result = wf.measurement.cfa(cohort[cohort.rater == "self"], fw)
     >>> result.fit[["df", "n"]].tolist()
     [129.0, 400.0]
+    >>> print(result.reading)  # doctest: +ELLIPSIS
+    CFI 1.000 (>= 0.95), ... meet the usual cut-offs for a good fit (Hu & Bentler, 1999)...
     >>> bool(result.loadings.std_loading.gt(0).all())
     True
     """
