@@ -32,7 +32,8 @@ class GrowthResult:
     n_people, n_assessments
         People and assessments in the model, through the disclosure policy.
     n_excluded
-        Assessments left out: no score or no time.
+        Assessments left out: no score or no time (through the disclosure policy; None
+        when suppressed).
     converged
         Whether the optimiser converged.
     random_slope
@@ -47,7 +48,7 @@ class GrowthResult:
     random: pd.Series
     n_people: int | None
     n_assessments: int | None
-    n_excluded: int
+    n_excluded: int | None
     converged: bool
     random_slope: bool
     sentences: tuple[str, ...]
@@ -78,6 +79,12 @@ def _prepare(
     data = scores
     if rater is not None and "rater" in data.columns:
         data = data[data["rater"] == rater]
+    if not pd.api.types.is_numeric_dtype(data[time]) or pd.api.types.is_bool_dtype(data[time]):
+        msg = (
+            f"{time!r} must be numeric: a wave number, or days since baseline "
+            "(for dates: (date - first date).dt.days)"
+        )
+        raise ValueError(msg)
     frame = pd.DataFrame(
         {
             "y": pd.to_numeric(data[measure], errors="coerce"),
@@ -87,7 +94,9 @@ def _prepare(
     )
     if by:
         frame["g"] = data[by].astype("string").fillna("not recorded")
-    usable = frame.y.notna() & frame.t.notna() & frame.person.notna()
+    usable = (
+        np.isfinite(frame.y.astype(float)) & np.isfinite(frame.t.astype(float))
+    ) & frame.person.notna()
     frame = frame[usable].reset_index(drop=True)
     frame.attrs["origin"] = float(frame.t.min()) if len(frame) else 0.0
     frame["t"] = frame.t - frame.attrs["origin"]  # the intercept is the start
@@ -95,6 +104,15 @@ def _prepare(
 
 
 def _check(frame: pd.DataFrame, by: str | None, policy: DisclosurePolicy) -> None:
+    if frame.empty:
+        msg = "no assessments with a score and a time (of the rater chosen) to model"
+        raise ValueError(msg)
+    if frame.duplicated(["person", "t"]).any():
+        msg = (
+            "some people have two assessments at the same time: keep one per person and "
+            "time (wf.cohort.select chooses), or the model would count them twice"
+        )
+        raise ValueError(msg)
     if frame.t.nunique() < 3:
         msg = "a growth model needs three or more distinct times; with two, use wf.cohort.change"
         raise ValueError(msg)
@@ -103,13 +121,20 @@ def _check(frame: pd.DataFrame, by: str | None, policy: DisclosurePolicy) -> Non
         raise ValueError(msg)
     if by:
         people = frame.groupby("g").person.nunique()
-        small = sorted(str(g) for g in people[people < policy.threshold].index)
+        small = int((people < policy.threshold).sum())
         if small:
             msg = (
-                f"group(s) {small} of {by!r} have fewer than {policy.threshold} people: "
+                f"{small} group(s) of {by!r} have fewer than {policy.threshold} people: "
                 "below the disclosure threshold. Merge them or leave them out."
             )
             raise ValueError(msg)
+
+
+def _count(n: int, policy: DisclosurePolicy) -> str:
+    if n == 0:
+        return "no"
+    shown = policy.apply_total(n)
+    return f"fewer than {policy.threshold}" if shown is None else str(shown)
 
 
 def _design(frame: pd.DataFrame, by: str | None, time: str) -> tuple[np.ndarray, list[str]]:
@@ -267,6 +292,9 @@ def growth(
     >>> result.fixed.term.tolist()
     ['intercept', 'wave']
     """
+    if not 0 < level < 1:
+        msg = f"level must be between 0 and 1 (0.95 for a 95 % interval), not {level!r}"
+        raise ValueError(msg)
     known = [d.key for d in framework.domains] + [c.key for c in framework.centre] + ["index"]
     if measure not in known:
         msg = f"unknown measure {measure!r}; choose from {known}"
@@ -275,10 +303,20 @@ def growth(
     frame, excluded = _prepare(scores, measure, time, by, rater, person)
     _check(frame, by, policy)
     x, names = _design(frame, by, time)
+    scaled = x / np.maximum(np.abs(x).max(axis=0), 1e-300)
+    if np.linalg.matrix_rank(scaled) < x.shape[1]:
+        msg = (
+            "a term of the model cannot be estimated: a group seen at one time only, or "
+            f"{by!r} the same as {time!r}; leave the group out or choose another column"
+        )
+        raise ValueError(msg)
     result, converged = _fit(frame, x, slope=True)
     slope = converged
     if not converged:
         result, converged = _fit(frame, x, slope=False)
+    if not np.isfinite(result.beta).all() or not np.isfinite(result.cov_beta).all():
+        msg = f"the model of {measure} could not be fitted (the scores do not vary over time)"
+        raise ValueError(msg)
     fixed = _fixed(result, names, level)
     reference = f"{by}={sorted(frame.g.unique())[0]}" if by else "the reference group"
     n_people, n_rows = frame.person.nunique(), len(frame)
@@ -290,16 +328,16 @@ def growth(
             else "a random intercept per "
             "person only: the model with a random slope did not converge"
         )
-        + f"; {excluded} assessment(s) without a score or a time left out."
+        + f"; {_count(excluded, policy)} assessment(s) without a score or a time left out."
     )
     return GrowthResult(
         fixed=fixed,
         random=_random(result, slope),
         n_people=policy.apply_total(n_people),
         n_assessments=policy.apply_total(n_rows),
-        n_excluded=excluded,
-        converged=converged,
-        random_slope=slope,
+        n_excluded=policy.apply_total(excluded) if excluded else 0,
+        converged=bool(converged),
+        random_slope=bool(slope),
         sentences=tuple(
             _sentence(r, measure, time, level, frame.attrs["origin"], reference)
             for _, r in fixed.iterrows()

@@ -87,7 +87,7 @@ def _profile(theta: np.ndarray, s: _Sums, q: int) -> tuple[float, np.ndarray, np
     p = len(beta)
     dof = s.n - p
     sign_x, logdet_x = np.linalg.slogdet(xvx)
-    if (sign <= 0).any() or sign_x <= 0 or r <= 0:
+    if (sign <= 0).any() or sign_x <= 0 or not r > 0:
         return np.inf, beta, xvx, r / dof
     deviance = float(logdet_v.sum() + logdet_x + dof * (1 + np.log(2 * np.pi * r / dof)))
     return deviance, beta, xvx, r / dof
@@ -116,10 +116,11 @@ def fit_reml(
     def objective(theta: np.ndarray) -> float:
         return _profile(theta, sums, q)[0]
 
-    result = minimize(objective, start, method="L-BFGS-B", options={"ftol": 1e-12})
-    best = minimize(objective, result.x, method="Nelder-Mead", options={"xatol": 1e-8})
-    theta = best.x if best.fun <= result.fun else result.x
-    deviance, beta, xvx, sigma2 = _profile(theta, sums, q)
+    with np.errstate(all="ignore"):
+        result = minimize(objective, start, method="L-BFGS-B", options={"ftol": 1e-12})
+        best = minimize(objective, result.x, method="Nelder-Mead", options={"xatol": 1e-8})
+        theta = best.x if best.fun <= result.fun else result.x
+        deviance, beta, xvx, sigma2 = _profile(theta, sums, q)
     return MixedFit(
         beta=beta,
         cov_beta=sigma2 * np.linalg.inv(xvx),

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from attrs import frozen
+from attrs import evolve, frozen
 
 from wellbeing_framework.cohort.disclosure import DisclosurePolicy
 from wellbeing_framework.extras import require
@@ -19,7 +19,7 @@ from wellbeing_framework.measurement.ml import Fit, moments_of
 
 __all__ = ["CFAResult", "cfa"]
 
-ESTIMATORS = ("MLW", "ULS", "GLS")
+ESTIMATORS = ("MLW",)
 
 
 @frozen(kw_only=True)
@@ -40,22 +40,31 @@ class CFAResult:
     reading
         The fit in words, against the usual cut-offs, as guidance.
     n, n_excluded
-        Assessments used, and left out because an indicator was unanswered (listwise).
+        Assessments used, and left out because an indicator was unanswered (listwise),
+        through the disclosure policy.
     estimator
         The estimator used.
+    converged
+        Whether semopy's optimiser converged.
     """
 
     fit: pd.Series
     loadings: pd.DataFrame
     factor_correlations: pd.DataFrame
     reading: str
-    n: int
-    n_excluded: int
+    n: int | None
+    n_excluded: int | None
     estimator: str
+    converged: bool
 
     def __str__(self) -> str:
         fit = self.fit.round(3).to_string()
-        return f"{self.reading}\n\n{fit}\n\n{self.loadings.round(3).to_string(index=False)}"
+        loadings = self.loadings.round(3).to_string(index=False)
+        corr = self.factor_correlations.round(2).to_string()
+        return (
+            f"{self.reading}\n\n{fit}\n\n{loadings}\n\nFactor correlations\n{corr}\n\n"
+            f"n = {self.n} used, {self.n_excluded} left out (an indicator unanswered)"
+        )
 
     def _repr_html_(self) -> str:
         fit = self.fit.to_frame().T.to_html(index=False, float_format=lambda v: f"{v:.3f}")
@@ -96,6 +105,7 @@ def cfa(
     *,
     estimator: str = "MLW",
     domains: Sequence[str] | None = None,
+    rater: str | None = "self",
     policy: DisclosurePolicy | None = None,
 ) -> CFAResult:
     """Does the framework's structure fit? A confirmatory factor model of its domains.
@@ -112,11 +122,15 @@ def cfa(
     framework
         Gives the domains and their indicators.
     estimator
-        semopy's objective: ``"MLW"`` (maximum likelihood), ``"ULS"`` or ``"GLS"``.
+        ``"MLW"``: maximum likelihood (the fit statistics are the likelihood's, so no other
+        estimator is offered).
     domains
         The domains to model (default all; each needs two or more indicators).
+    rater
+        Keep only this rater's assessments when there is a ``rater`` column (None: all).
     policy
-        Disclosure control: a sample below its threshold is refused.
+        Disclosure control: a sample below its threshold is refused; the published
+        counts (``n``, ``n_excluded``, ``fit["n"]``) are rounded by it.
 
     Returns
     -------
@@ -149,7 +163,7 @@ def cfa(
     >>> result.fit[["df", "n"]].tolist()
     [129.0, 400.0]
     >>> print(result.reading)  # doctest: +ELLIPSIS
-    CFI 0.982 (>= 0.95), ... meet the usual cut-offs for a good fit (Hu & Bentler, 1999)...
+    CFI 0.982, TLI 0.979, RMSEA 0.033 and SRMR 0.033 meet the usual cut-off for a good fit...
     >>> bool(result.loadings.std_loading.gt(0).all())
     True
     """
@@ -158,26 +172,42 @@ def cfa(
         raise ValueError(msg)
     semopy = require("semopy", "wf.measurement.cfa")
     policy = policy or DisclosurePolicy()
-    items = items_of(ratings, framework, domains)
+    items = items_of(ratings, framework, domains, rater=rater)
     values, excluded = _complete(items, policy)
     data = pd.DataFrame(values, columns=[f"x{i}" for i in range(values.shape[1])])
     model = semopy.Model(_description(items))
-    model.fit(data, obj=estimator)
+    solved = model.fit(data, obj=estimator)
     order = [int(name[1:]) for name in model.vars["observed"]]  # semopy's own order
     back = np.argsort(order)
     sigma = np.asarray(model.calc_sigma()[0], dtype=float)[np.ix_(back, back)]
     moments = moments_of(values)
     fit = _fit_of(sigma, moments, len(model.param_vals))
+    # back to the ratings' own unit: the log-likelihood (AIC, BIC) shifts by n p log(unit)
+    fit = evolve(fit, loglik=fit.loglik - fit.n * values.shape[1] * np.log(items.unit))
     table = fit_table(fit, [moments], means=False)
+    shown = policy.apply_total(len(values))
+    table["n"] = np.nan if shown is None else float(shown)
     estimates = model.inspect(std_est=True)
+    loadings = _loadings(estimates, items)
     return CFAResult(
         fit=table,
-        loadings=_loadings(estimates, items),
+        loadings=loadings,
         factor_correlations=_correlations(estimates, items),
-        reading=reading(table),
-        n=len(values),
-        n_excluded=excluded,
+        reading=reading(table) + _sign_note(loadings),
+        n=shown,
+        n_excluded=policy.apply_total(excluded) if excluded else 0,
         estimator=estimator,
+        converged=bool(getattr(solved, "success", True)),
+    )
+
+
+def _sign_note(loadings: pd.DataFrame) -> str:
+    negative = loadings.loc[loadings.std_loading < 0, "indicator"].tolist()
+    if not negative:
+        return ""
+    return (
+        f" Indicator(s) {negative} load negatively on their domain: check whether they are "
+        "reverse keyed in the framework (or marked reverse keyed when they are not)."
     )
 
 

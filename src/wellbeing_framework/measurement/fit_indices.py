@@ -70,7 +70,7 @@ def rmsea(
     """
     from scipy import optimize, stats  # imported when first needed: slow imports
 
-    if df <= 0 or n <= 0:
+    if df <= 0 or n <= 0 or not np.isfinite(chi2):
         return float("nan"), float("nan"), float("nan")
     point = np.sqrt(max(chi2 - df, 0.0) / (df * n)) * np.sqrt(groups)
 
@@ -147,26 +147,33 @@ def reading(fit: pd.Series) -> str:
     >>> fit = pd.Series({"chi2": 30.0, "df": 24.0, "p": 0.18, "cfi": 0.99, "tli": 0.98,
     ...                  "rmsea": 0.03, "srmr": 0.04, "n": 500})
     >>> print(reading(fit))  # doctest: +ELLIPSIS
-    CFI 0.990 (>= 0.95), TLI 0.980 (>= 0.95), RMSEA 0.030 (<= 0.06) and SRMR 0.040 (<= 0.08)...
+    CFI 0.990, TLI 0.980, RMSEA 0.030 and SRMR 0.040 meet the usual cut-off for a good fit...
     """
     met: list[str] = []
     missed: list[str] = []
     for name, (sign, cut) in CUTOFFS.items():
         value = float(fit[name])
         good = value >= cut if sign == ">=" else value <= cut
-        (met if good else missed).append(f"{name.upper()} {value:.3f} ({sign} {cut:g})")
+        shown = f"{value:.3f}" if round(value, 3) != cut else f"{value:.4f}"
+        if good:
+            met.append(f"{name.upper()} {shown}")
+        else:
+            missed.append(f"{name.upper()} {shown} (the cut-off is {sign} {cut:g})")
     parts = []
     if met:
-        parts.append(f"{_join(met)} meet the usual cut-offs for a good fit (Hu & Bentler, 1999)")
+        verb = "meets" if len(met) == 1 else "meet"
+        parts.append(f"{_join(met)} {verb} the usual cut-off for a good fit")
     if missed:
-        parts.append(f"{_join(missed)} {'does' if len(missed) == 1 else 'do'} not")
-    text = "; ".join(parts) + "."
+        verb = "does" if len(missed) == 1 else "do"
+        parts.append(f"{_join(missed)} {verb} not meet it")
+    text = "; ".join(parts) + " (Hu & Bentler, 1999)."
     verdict = "rejects exact fit" if fit["p"] < 0.05 else "does not reject exact fit"
     text += (
         f" The chi-square test (chi2 = {fit['chi2']:.1f}, df = {fit['df']:.0f}, "
-        f"p = {fit['p']:.3g}) {verdict}; on a large sample it rejects even small misfit, so "
-        "it is read beside the indices. The cut-offs are a guide, not a verdict: read the "
-        "loadings and the residuals too, and judge the model against the framework it "
+        f"p = {fit['p']:.3g}) {verdict}"
+        + ("; on a large sample it rejects even small misfit" if fit["p"] < 0.05 else "")
+        + ", so it is read beside the indices. The cut-offs are a guide, not a verdict: read "
+        "the loadings and the residuals too, and judge the model against the framework it "
         "stands for."
     )
     return text

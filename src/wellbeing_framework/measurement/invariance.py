@@ -30,26 +30,42 @@ def _group_moments(
         raise KeyError(msg)
     labels = items.wide[by].astype("string").fillna("not recorded")
     keep = items.complete
+    if labels[keep].nunique() > max(10, keep.sum() // 20):
+        msg = f"{by!r} has a value of its own on most rows: it is not a grouping column"
+        raise ValueError(msg)
+    people = items.wide["person_id"] if "person_id" in items.wide.columns else None
     p = items.values.shape[1]
-    groups, data, small = [], [], []
+    groups, data, small = [], [], 0
     for label in sorted(labels[keep].unique()):
-        rows = items.values[keep & (labels == label).to_numpy()]
-        if len(rows) < max(policy.threshold, p + 1):
-            small.append(str(label))
+        mask = keep & (labels == label).to_numpy()
+        rows = items.values[mask]
+        persons = people[mask].nunique() if people is not None else len(rows)
+        if persons < policy.threshold or len(rows) < p + 1:
+            small += 1
             continue
         groups.append(str(label))
-        data.append(moments_of(rows))
+        data.append(_well_posed(moments_of(rows)))
     if small:
         msg = (
-            f"group(s) {small} of {by!r} have too few complete assessments to compare "
-            f"(fewer than {max(policy.threshold, p + 1)}): below the disclosure threshold or "
-            "too few to estimate the model. Merge them or leave them out."
+            f"{small} group(s) of {by!r} have too few people with complete answers to compare "
+            f"(fewer than {policy.threshold} people, the disclosure threshold, or fewer "
+            f"assessments than {p + 1} to estimate the model). Merge them or leave them out."
         )
         raise ValueError(msg)
     if len(groups) < 2:
         msg = f"{by!r} has fewer than two groups to compare"
         raise ValueError(msg)
     return data, groups, int((~keep).sum())
+
+
+def _well_posed(moments: Moments) -> Moments:
+    if np.linalg.eigvalsh(moments.cov).min() <= 1e-10 * np.trace(moments.cov):
+        msg = (
+            "in one group (or at one wave) an indicator never varies or copies others: the "
+            "model cannot be fitted there. Leave that domain out or merge groups."
+        )
+        raise ValueError(msg)
+    return moments
 
 
 def _wave_moments(
@@ -64,13 +80,21 @@ def _wave_moments(
         if column not in wide.columns:
             msg = f"no column {column!r}: invariance over time pairs each person's waves"
             raise KeyError(msg)
-    present = sorted(wide[wave].dropna().unique())
+    numeric = pd.to_numeric(wide[wave], errors="coerce")
+    if numeric.isna().any() and wide[wave].notna().any():
+        msg = f"{wave!r} must hold wave numbers (1, 2, 3, ...) to compare waves"
+        raise ValueError(msg)
+    present = sorted(numeric.dropna().unique())
+    if waves is not None and (isinstance(waves, str | int) or len(waves) != 2):
+        msg = "waves must be two wave numbers, such as waves=(1, 3)"
+        raise ValueError(msg)
     first, later = waves if waves is not None else (present[0], present[-1])
     if first == later or first not in present or later not in present:
-        msg = f"choose two different waves of {present} with waves=(first, later)"
+        msg = "choose two different waves that are in the data with waves=(first, later)"
         raise ValueError(msg)
     frame = pd.DataFrame(items.values, columns=list(items.keys))
-    frame["_person"], frame["_wave"] = wide[person].to_numpy(), wide[wave].to_numpy()
+    frame["_person"], frame["_wave"] = wide[person].to_numpy(), numeric.to_numpy()
+    given = int(frame._wave.isin([first, later]).sum())
     frame = frame[items.complete]
     a = frame[frame._wave == first].drop_duplicates("_person", keep="last").set_index("_person")
     b = frame[frame._wave == later].drop_duplicates("_person", keep="last").set_index("_person")
@@ -78,9 +102,10 @@ def _wave_moments(
     keys = list(items.keys)
     values = np.hstack([a.loc[both, keys].to_numpy(float), b.loc[both, keys].to_numpy(float)])
     if len(values) < max(policy.threshold, 2 * len(keys) + 1):
-        msg = f"only {len(values)} people answer every indicator at both waves: too few"
+        msg = "too few people answer every indicator at both waves to fit the model"
         raise ValueError(msg)
-    return moments_of(values), [f"wave {first}", f"wave {later}"], len(frame) - 2 * len(both)
+    labels = [f"wave {first:g}", f"wave {later:g}"]
+    return _well_posed(moments_of(values)), labels, given - 2 * len(both)
 
 
 def invariance(
@@ -99,7 +124,9 @@ def invariance(
     Parameters
     ----------
     ratings
-        Wide or long ratings with the ``by`` column.
+        Wide or long ratings with the ``by`` column. Only self-ratings are used (all raters
+        when ``by="rater"``, which treats two raters of the same people as independent
+        groups: read it as a rough check).
     framework
         Gives the domains and their indicators.
     by
@@ -154,7 +181,7 @@ def invariance(
     ['configural', 'metric', 'scalar']
     """
     policy = policy or DisclosurePolicy()
-    items = items_of(ratings, framework, domains)
+    items = items_of(ratings, framework, domains, rater=None if by == "rater" else "self")
     if by == wave:
         pair, groups, excluded = _wave_moments(items, waves, wave, person, policy)
         data, counts = [pair], [pair.n, pair.n]
@@ -189,7 +216,7 @@ def invariance(
     ]
     table.attrs["groups"] = groups
     table.attrs["n"] = [policy.apply_total(c) for c in counts]
-    table.attrs["n_excluded"] = excluded
+    table.attrs["n_excluded"] = policy.apply_total(excluded) if excluded else 0
     table.attrs["disclosure"] = policy.describe()
     return table
 

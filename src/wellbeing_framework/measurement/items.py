@@ -21,10 +21,11 @@ __all__ = ["Items", "items_of"]
 class Items:
     """Ratings as a matrix: one row per assessment, one column per indicator."""
 
-    values: np.ndarray  # NaN where unanswered; reverse-keyed items reversed
+    values: np.ndarray  # NaN where unanswered; reverse-keyed items reversed; divided by unit
     wide: pd.DataFrame  # the checked ratings, one row per assessment (other columns kept)
     domains: tuple[Domain, ...]
     keys: tuple[str, ...]  # indicator keys, in column order
+    unit: float  # the values were divided by it (the mean SD), so the fit is well scaled
 
     @property
     def structure(self) -> list[list[int]]:
@@ -44,6 +45,12 @@ class Items:
 
 def _domains(framework: Framework, domains: Sequence[str] | None, minimum: int) -> list[Domain]:
     known = {d.key: d for d in framework.domains}
+    if isinstance(domains, str) or (domains is not None and len(set(domains)) != len(domains)):
+        msg = "domains must be a list of different domain keys, such as ['rb', 'sw']"
+        raise TypeError(msg)
+    if domains is not None and len(domains) == 0:
+        msg = "domains is empty: name at least one domain, or leave it out for all"
+        raise ValueError(msg)
     if domains is None:
         chosen = list(framework.domains)
     else:
@@ -68,8 +75,14 @@ def items_of(
     domains: Sequence[str] | None = None,
     *,
     minimum: int = 2,
+    rater: str | None = "self",
 ) -> Items:
     """Check the ratings and return the chosen domains' indicators as a matrix.
+
+    Only the ``rater``'s assessments are kept when there is a ``rater`` column (None: all).
+    The values are divided by one common unit (the indicators' mean standard deviation):
+    the models are unchanged by it, and the optimiser then works on numbers of size one
+    whatever the scale (1-5, 0-100, 0-1000).
 
     Raises
     ------
@@ -79,6 +92,8 @@ def items_of(
         When a chosen domain has too few indicators, or an indicator never varies.
     """
     chosen = _domains(framework, domains, minimum)
+    if rater is not None and "rater" in ratings.columns:
+        ratings = ratings[ratings["rater"].astype("string") == rater]
     checked = validate(ratings, framework, person=None, date=None, rater=None)
     if not checked.ok:
         raise ValidationError(checked)
@@ -96,4 +111,15 @@ def items_of(
             "model needs every indicator to vary"
         )
         raise ValueError(msg)
-    return Items(values=values, wide=wide, domains=tuple(chosen), keys=keys)
+    complete = values[~np.isnan(values).any(axis=1)]
+    if len(complete) > len(keys):
+        corr = np.corrcoef(complete, rowvar=False)
+        if not np.isfinite(corr).all() or np.linalg.eigvalsh(corr).min() < 1e-8:
+            msg = (
+                "the indicators are perfectly collinear among the complete answers (one is "
+                "a copy or a sum of others, or one never varies there): a factor model "
+                "cannot be fitted"
+            )
+            raise ValueError(msg)
+    unit = float(np.mean(spread))
+    return Items(values=values / unit, wide=wide, domains=tuple(chosen), keys=keys, unit=unit)

@@ -84,6 +84,7 @@ def omega(
     n_boot: int = 500,
     level: float = 0.95,
     seed: int = 0,
+    rater: str | None = "self",
     policy: DisclosurePolicy | None = None,
 ) -> pd.DataFrame:
     """McDonald's omega per domain beside Cronbach's alpha; omega hierarchical for the index.
@@ -102,6 +103,8 @@ def omega(
         Confidence level of the percentile bootstrap interval.
     seed
         Seed of the bootstrap, so the interval is the same every run.
+    rater
+        Keep only this rater's assessments when there is a ``rater`` column (None: all).
     policy
         Disclosure control: a domain answered in full by fewer people than its threshold is
         refused.
@@ -112,7 +115,8 @@ def omega(
         One row per domain and one for ``index``: ``domain``, ``n_items``, ``n`` (complete
         answers, published), ``omega_total``, ``ci_low``, ``ci_high``, ``alpha`` (on the same
         rows) and ``omega_h`` (the index: the share of the sum's variance due to one general
-        factor). ``attrs["disclosure"]`` describes the policy.
+        factor; blank with fewer than three domains, where a bifactor model is not
+        identified). ``attrs["disclosure"]`` describes the policy.
 
     Notes
     -----
@@ -141,8 +145,14 @@ def omega(
     >>> table.domain.tolist()
     ['rb', 'pm', 'ir', 'sw', 'index']
     """
+    if not 0 < level < 1:
+        msg = f"level must be between 0 and 1 (0.95 for a 95 % interval), not {level!r}"
+        raise ValueError(msg)
+    if not isinstance(n_boot, int) or isinstance(n_boot, bool) or n_boot < 0:
+        msg = f"n_boot must be a whole number of resamples, 0 or more, not {n_boot!r}"
+        raise ValueError(msg)
     policy = policy or DisclosurePolicy()
-    items = items_of(ratings, framework, domains, minimum=3)
+    items = items_of(ratings, framework, domains, minimum=3, rater=rater)
     rng = np.random.default_rng(seed)
     rows = []
     for domain, columns in zip(items.domains, items.structure, strict=True):
@@ -165,7 +175,9 @@ def omega(
         )
     complete = items.values[items.complete]
     _enough(len(complete), complete.shape[1], policy, "index")
-    omega_h, omega_t = omega_bifactor(moments_of(complete), items.structure)
+    omega_h = omega_t = float("nan")
+    if len(items.domains) >= 3:  # a bifactor model needs three or more domains
+        omega_h, omega_t = omega_bifactor(moments_of(complete), items.structure)
     rows.append(
         {
             "domain": "index",
