@@ -131,6 +131,7 @@ def fit(
     lower: np.ndarray,
     *,
     max_iter: int = 5000,
+    gtol: float = 1e-9,
 ) -> Fit:
     """Fit the model by minimising :math:`F` (L-BFGS-B with the analytic gradient).
 
@@ -141,6 +142,8 @@ def fit(
     start, lower
         Starting values and lower bounds of the free parameters (``-inf`` where unbounded;
         variances are bounded just above 0).
+    gtol
+        The optimiser stops when no gradient entry exceeds it (looser for bootstraps).
     """
     from scipy.optimize import minimize  # imported when first needed: a slow import
 
@@ -167,7 +170,12 @@ def fit(
         jac=True,
         method="L-BFGS-B",
         bounds=bounds,
-        options={"maxiter": max_iter, "maxfun": 4 * max_iter, "ftol": 1e-14, "gtol": 1e-9},
+        options={
+            "maxiter": max_iter,
+            "maxfun": 4 * max_iter,
+            "ftol": 1e-14 if gtol < 1e-8 else 1e-10,
+            "gtol": gtol,
+        },
     )
     x = np.asarray(result.x, dtype=float)
     f_min = float(result.fun)

@@ -17,7 +17,9 @@ from wellbeing_framework.measurement.models import bifactor, correlated_factors
 __all__ = ["omega", "omega_bifactor", "omega_total"]
 
 
-def omega_total(data: Moments, start: np.ndarray | None = None) -> tuple[float, np.ndarray]:
+def omega_total(
+    data: Moments, start: np.ndarray | None = None, *, gtol: float = 1e-9
+) -> tuple[float, np.ndarray]:
     """Omega total of one factor: :math:`(\\sum\\lambda)^2\\phi / ((\\sum\\lambda)^2\\phi +
     \\sum\\theta)`, and the fitted parameters.
 
@@ -31,7 +33,7 @@ def omega_total(data: Moments, start: np.ndarray | None = None) -> tuple[float, 
     """
     k = len(data.mean)
     model, first, lower = correlated_factors([list(range(k))], [data])
-    result = fit(model, [data], first if start is None else start, lower)
+    result = fit(model, [data], first if start is None else start, lower, gtol=gtol)
     group = model[0]
     lam = group.loadings.build(result.x)[:, 0]
     phi = group.phi.build(result.x)[0, 0]
@@ -70,7 +72,7 @@ def _bootstrap(
         moments = moments_of(patterns[keep], weights[keep])
         if np.linalg.matrix_rank(moments.cov) < values.shape[1]:
             continue
-        draws.append(omega_total(moments, start)[0])
+        draws.append(omega_total(moments, start, gtol=1e-6)[0])
     tail = (1 - level) / 2 * 100
     low, high = np.percentile(draws, [tail, 100 - tail]) if draws else (np.nan, np.nan)
     return float(low), float(high)
@@ -81,7 +83,7 @@ def omega(
     framework: Framework,
     *,
     domains: Sequence[str] | None = None,
-    n_boot: int = 500,
+    n_boot: int = 200,
     level: float = 0.95,
     seed: int = 0,
     rater: str | None = "self",
