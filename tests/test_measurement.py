@@ -426,3 +426,24 @@ class TestHardCases:
         assert result.fit["n"] % 5 == 0
         assert result.n_excluded is None or result.n_excluded % 5 == 0
         assert result.converged
+
+
+def test_a_teams_sheet_of_forty_people(tmp_path: Path) -> None:
+    """A practitioner's sheet: own headers, UK dates, 'n/a', 40 people over 3 waves. The fit
+    is read with its caveats: a small sample, and people counted more than once."""
+    fw = wf.load_framework()
+    cohort = wf.make_cohort(40, waves=3, seed=2, missing=0.02)
+    sheet = cohort[cohort.rater == "self"].rename(columns={"person_id": "Client ID", "rb1": "RB1"})
+    sheet["assessment_date"] = sheet.assessment_date.dt.strftime("%d/%m/%Y")
+    sheet = sheet.astype({"RB1": object})
+    sheet.loc[sheet.index[:3], "RB1"] = "n/a"
+    path = tmp_path / "team.xlsx"
+    sheet.to_excel(path, index=False)
+    ratings = wf.read_ratings(path)
+    result = wf.measurement.cfa(ratings, fw)
+    assert "small sample" in result.reading
+    assert "appear more than once" in result.reading
+    first = wf.measurement.cfa(ratings[ratings.wave == 1], fw, domains=["rb", "sw"])
+    assert "appear more than once" not in first.reading
+    with pytest.raises(ValueError, match="too few people"):
+        wf.measurement.invariance(ratings, fw, by="client_group")

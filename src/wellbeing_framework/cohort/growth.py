@@ -132,7 +132,7 @@ def _check(frame: pd.DataFrame, by: str | None, policy: DisclosurePolicy) -> Non
 
 def _count(n: int, policy: DisclosurePolicy) -> str:
     if n == 0:
-        return "no"
+        return "no"  # "no assessment(s)": reads as "none"
     shown = policy.apply_total(n)
     return f"fewer than {policy.threshold}" if shown is None else str(shown)
 
@@ -328,7 +328,11 @@ def growth(
             else "a random intercept per "
             "person only: the model with a random slope did not converge"
         )
-        + f"; {_count(excluded, policy)} assessment(s) without a score or a time left out."
+        + (
+            f"; {_count(excluded, policy)} assessment(s) without a score or a time left out."
+            if excluded
+            else "; every assessment had a score and a time."
+        )
     )
     return GrowthResult(
         fixed=fixed,

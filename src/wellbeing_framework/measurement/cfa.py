@@ -193,11 +193,24 @@ def cfa(
         fit=table,
         loadings=loadings,
         factor_correlations=_correlations(estimates, items),
-        reading=reading(table) + _sign_note(loadings),
+        reading=reading(table) + _sign_note(loadings) + _repeat_note(items),
         n=shown,
         n_excluded=policy.apply_total(excluded) if excluded else 0,
         estimator=estimator,
         converged=bool(getattr(solved, "success", True)),
+    )
+
+
+def _repeat_note(items: Items) -> str:
+    if "person_id" not in items.wide.columns:
+        return ""
+    people = items.wide.loc[items.complete, "person_id"]
+    if people.nunique() == len(people):
+        return ""
+    return (
+        " Some people appear more than once (several waves): the standard errors and the "
+        "chi-square assume independent assessments, so fit one per person (such as the "
+        "first wave) for the estimate to report."
     )
 
 

@@ -172,6 +172,7 @@ def reading(fit: pd.Series) -> str:
         f" The chi-square test (chi2 = {fit['chi2']:.1f}, df = {fit['df']:.0f}, "
         f"p = {fit['p']:.3g}) {verdict}"
         + ("; on a large sample it rejects even small misfit" if fit["p"] < 0.05 else "")
+        + ("; on a small sample (under 200) every index is uncertain" if fit["n"] < 200 else "")
         + ", so it is read beside the indices. The cut-offs are a guide, not a verdict: read "
         "the loadings and the residuals too, and judge the model against the framework it "
         "stands for."
