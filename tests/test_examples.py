@@ -32,7 +32,20 @@ class TestExamples:
             "make_the_report.py",
             "adapt_the_framework.py",
             "team_workbook.py",
+            "fhir_round_trip.py",
         }
+
+    def test_fhir_round_trip(self, tmp_path: Path) -> None:
+        """The sample responses go in; valid Observations come out, one per response."""
+        said = run("fhir_round_trip.py", "--out", "out", cwd=tmp_path)
+        import json
+
+        from fhir.resources.R4B.bundle import Bundle
+
+        bundle = json.loads((tmp_path / "out" / "observations.json").read_text())
+        Bundle.model_validate(bundle)
+        assert f"wrote {len(bundle['entry'])} Observations" in said
+        assert "not readable 0" in said
 
     def test_team_workbook(self, tmp_path: Path) -> None:
         """The team's workbook reads as the how-to says: the data sheet, one slip."""

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from wellbeing_framework import accessor as accessor  # registers df.wellbeing
     from wellbeing_framework import cohort as cohort
     from wellbeing_framework import dask_engine as dask_engine  # registers the Dask engine
+    from wellbeing_framework import interop as interop
     from wellbeing_framework import measurement as measurement
     from wellbeing_framework import plot as plot
     from wellbeing_framework.cohort.disclosure import DisclosurePolicy
@@ -62,8 +63,6 @@ if TYPE_CHECKING:
         framework_from_dict,
         load_framework,
         load_rules,
-        read_ratings,
-        write_table,
     )
     from wellbeing_framework.privacy import pseudonymise
     from wellbeing_framework.report import cohort_report, write_report
@@ -78,6 +77,7 @@ if TYPE_CHECKING:
     )
     from wellbeing_framework.shapes import to_long, to_wide
     from wellbeing_framework.synthetic import make_cohort
+    from wellbeing_framework.tables import read_ratings, write_table
     from wellbeing_framework.validation import ValidationReport, validate
     from wellbeing_framework.vignettes import load_vignettes
 
@@ -124,11 +124,12 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "load_rules": ("wellbeing_framework.io", "load_rules"),
     "load_vignettes": ("wellbeing_framework.vignettes", "load_vignettes"),
     "make_cohort": ("wellbeing_framework.synthetic", "make_cohort"),
+    "interop": ("wellbeing_framework.interop", None),
     "measurement": ("wellbeing_framework.measurement", None),
     "place_on_continuum": ("wellbeing_framework.continuum", "place_on_continuum"),
     "plot": ("wellbeing_framework.plot", None),
     "pseudonymise": ("wellbeing_framework.privacy", "pseudonymise"),
-    "read_ratings": ("wellbeing_framework.io", "read_ratings"),
+    "read_ratings": ("wellbeing_framework.tables", "read_ratings"),
     "score": ("wellbeing_framework.scoring", "score"),
     "score_one": ("wellbeing_framework.scoring", "score_one"),
     "suggest_columns": ("wellbeing_framework.columns", "suggest_columns"),
@@ -136,7 +137,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "to_wide": ("wellbeing_framework.shapes", "to_wide"),
     "validate": ("wellbeing_framework.validation", "validate"),
     "write_report": ("wellbeing_framework.report", "write_report"),
-    "write_table": ("wellbeing_framework.io", "write_table"),
+    "write_table": ("wellbeing_framework.tables", "write_table"),
 }
 
 
@@ -235,6 +236,7 @@ __all__ = [
     "dump_framework",
     "dump_rules",
     "framework_from_dict",
+    "interop",
     "load_framework",
     "load_rules",
     "load_vignettes",

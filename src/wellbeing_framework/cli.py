@@ -33,7 +33,10 @@ Then score your own data with `wellbeing score`. Nothing is ever sent anywhere.
 examples:
   wellbeing demo --out demo                      the whole job on synthetic data
   wellbeing columns team.xlsx -o map.json        match your own headers to the framework
-  wellbeing score ratings.csv -o scores.xlsx     score a file (CSV, XLSX or Parquet)
+  wellbeing score ratings.csv -o scores.xlsx     score a file (CSV, XLSX, Parquet, SPSS, Stata)
+  wellbeing score responses.ndjson -o scores.sav FHIR QuestionnaireResponses in, SPSS out
+  wellbeing score redcap_export.csv -o scores.dta
+                                                 a REDCap export in, Stata out
   wellbeing score ratings.csv -o scores.csv --rejected problems.csv
                                                  score the valid rows, keep the rest aside
   wellbeing report ratings.csv -o report.html    the cohort report, safe to publish
@@ -42,6 +45,8 @@ examples:
   wellbeing framework show                       the framework, domain by domain
   wellbeing framework export -o my.json          a copy to adapt; then
   wellbeing framework validate my.json           check the adaptation
+  wellbeing framework export --format fhir -o questionnaire.json
+                                                 the FHIR R4 Questionnaire (or: redcap)
 
 exit codes: 0 ok, 1 invalid data (nothing written), 2 usage error or unreadable file
 """
@@ -68,6 +73,16 @@ def _add_sheet_option(command: argparse.ArgumentParser) -> None:
 
 
 def _add_file_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--from",
+        dest="source_kind",
+        choices=["auto", "table", "fhir", "redcap"],
+        default="auto",
+        help="what the input is: a table (CSV, XLSX, Parquet, SPSS .sav, Stata .dta), FHIR "
+        "QuestionnaireResponses (a Bundle .json, .ndjson or a folder of them) or a REDCap "
+        "records export (CSV); default: told by the extension, and a CSV whose first "
+        "header is record_id or that has redcap_ columns is a REDCap export",
+    )
     command.add_argument(
         "--columns",
         metavar="MAP.json",
@@ -123,7 +138,7 @@ def _add_demo(sub: Any) -> None:
 def _add_score(sub: Any) -> None:
     score_cmd = sub.add_parser(
         "score",
-        help="score a ratings file (CSV, XLSX or Parquet)",
+        help="score a ratings file (CSV, XLSX, Parquet, SPSS, Stata, FHIR, REDCap)",
         description="Validate and score a ratings file, wide (one column per indicator) or "
         "long (indicator and rating columns). Invalid rows stop the run with a report (row, "
         "column, problem; never an identifier) unless --rejected is given.",
@@ -246,6 +261,13 @@ def _add_framework(sub: Any) -> None:
         "file", nargs="?", default=None, help="framework JSON file or bundled name"
     )
     framework.add_argument("-o", "--output", type=Path, help="where `export` writes")
+    framework.add_argument(
+        "--format",
+        choices=["json", "fhir", "redcap"],
+        default="json",
+        help="export: the framework file (json, default), a FHIR R4 Questionnaire with "
+        "calculated domain scores (fhir), or a REDCap data dictionary CSV (redcap)",
+    )
     framework.set_defaults(run="run_framework")
 
 
@@ -311,6 +333,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         DataFileError,
         FrameworkDefinitionError,
         ScoringError,
+        ImportError,
         OSError,
         ValueError,
         KeyError,

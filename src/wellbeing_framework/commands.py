@@ -26,12 +26,10 @@ from wellbeing_framework.io import (
     framework_json,
     load_framework,
     load_rules,
-    read_ratings,
-    write_table,
 )
 from wellbeing_framework.problems import SHEET_ROW
 from wellbeing_framework.scoring import ScoringRules, score, score_one
-from wellbeing_framework.tables import READ_KEY, sidecar_path
+from wellbeing_framework.tables import READ_KEY, read_ratings, sidecar_path, write_table
 from wellbeing_framework.validation import validate
 
 __all__ = [
@@ -341,8 +339,45 @@ def _date_rule(args: argparse.Namespace) -> dict[str, Any]:
     return {"dayfirst": not args.month_first, "date_format": args.date_format}
 
 
+def _source_kind(args: argparse.Namespace) -> str:
+    """What the input is: a table, FHIR resources or a REDCap export."""
+    kind = getattr(args, "source_kind", "auto")
+    if kind != "auto":
+        return str(kind)
+    path = Path(args.input)
+    if path.is_dir() or path.suffix.lower() in (".json", ".ndjson"):
+        return "fhir"
+    if path.suffix.lower() == ".csv" and path.is_file():
+        with path.open(encoding="utf-8-sig", errors="replace") as handle:
+            header = handle.readline().strip().lower()
+        names = [h.strip().strip('"') for h in header.split(",")]
+        if names[:1] == ["record_id"] or any(n.startswith("redcap_") for n in names):
+            return "redcap"
+    return "table"
+
+
+def _read_system(args: argparse.Namespace, kind: str) -> pd.DataFrame:
+    from wellbeing_framework.interop import read_questionnaire_responses, read_redcap
+
+    fw = _framework(args)
+    if kind == "fhir":
+        data = read_questionnaire_responses(args.input, fw, errors="reject")
+    else:
+        data = read_redcap(args.input, fw)
+    info = data.attrs.get(READ_KEY, {})
+    if "where" in info:
+        print(f"read {info['where']}")
+    for what, count in info.get("skipped", {}).items():
+        shown = f"resources of type {what}" if kind == "fhir" else what
+        print(f"{count} {shown} skipped (not assessments)")
+    return data
+
+
 def _read(args: argparse.Namespace) -> pd.DataFrame:
     """Read the input file as the options say, and tell what was done to it."""
+    kind = _source_kind(args)
+    if kind != "table":
+        return _read_system(args, kind)
     sheet = args.sheet
     data = read_ratings(
         args.input,
@@ -359,7 +394,15 @@ def _read(args: argparse.Namespace) -> pd.DataFrame:
     for token, count in info.get("missing", {}).items():
         shown = "empty cells" if token == "" else f"cells holding {token!r}"
         print(f"{count} {shown} read as missing answers")
+    for code, count in info.get("missing_codes", {}).items():
+        print(f"{count} answers coded {code} read as missing (user-missing)")
     return data
+
+
+def _unread(data: pd.DataFrame) -> pd.DataFrame:
+    """The resources of the input that could not be read (FHIR), with their problems."""
+    found = data.attrs.get(READ_KEY, {}).get("rejected")
+    return found if isinstance(found, pd.DataFrame) else pd.DataFrame()
 
 
 def _say_notes(report: Any) -> None:
@@ -407,11 +450,22 @@ def _unsafe_outputs(args: argparse.Namespace) -> str | None:
     """Why the outputs asked for would destroy an input or each other, if they would."""
     if _same_file(args.output, args.rejected):
         return "-o and --rejected name the same file: give each its own"
-    formats = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".parquet", ".pq")
+    formats = (
+        ".csv",
+        ".tsv",
+        ".txt",
+        ".xlsx",
+        ".xlsm",
+        ".parquet",
+        ".pq",
+        ".sav",
+        ".zsav",
+        ".dta",
+    )
     for flag, path in (("-o", args.output), ("--rejected", args.rejected)):
         engine_folder = flag == "-o" and args.engine == "dask"
         if path is not None and not engine_folder and Path(path).suffix.lower() not in formats:
-            return f"{flag} must end in .csv, .xlsx or .parquet"
+            return f"{flag} must end in .csv, .xlsx, .parquet, .sav or .dta"
     out = Path(args.output)
     if args.engine == "dask" and out.is_dir():
         others = [p for p in out.iterdir() if not _dataset_part(p)]
@@ -447,8 +501,15 @@ def run_score(args: argparse.Namespace) -> int:
     if args.engine == "dask":
         return _score_with_dask(args, fw, rules)
     data = _read(args)
+    unread = _unread(data)
     report = validate(data, fw, **_date_rule(args))
     _say_notes(report)
+    if len(unread) and args.rejected is None:
+        say(f"{args.input}: {len(unread)} responses cannot be read; nothing written.")
+        for where, problems in unread.head(20).itertuples(index=False, name=None):
+            say(f"  {where}: {problems}")
+        say("Fix them, or pass --rejected FILE to score the others and list these there.")
+        return EXIT_INVALID
     if not report.ok and args.rejected is None:
         say(f"{args.input}: invalid data; nothing written.")
         say(report.summary(sheet_rows=True, notes=False))
@@ -467,9 +528,13 @@ def run_score(args: argparse.Namespace) -> int:
     numbered = data.index.name == SHEET_ROW  # keep the rows' numbers in the sheet
     if len(scores):
         write_table(scores, args.output, index=numbered)
-    if args.rejected is not None and report.n_rejected:
-        write_table(report.rejected, args.rejected, index=numbered)
-    print(f"rows in: {report.n_rows} = scored {report.n_valid} + rejected {report.n_rejected}")
+    n_rejected = report.n_rejected + len(unread)
+    if args.rejected is not None and n_rejected:
+        rejected = pd.concat([unread, report.rejected]) if len(unread) else report.rejected
+        write_table(rejected, args.rejected, index=numbered and not len(unread))
+    print(
+        f"rows in: {report.n_rows + len(unread)} = scored {report.n_valid} + rejected {n_rejected}"
+    )
     if report.n_rejected:
         say(report.summary(limit=10, sheet_rows=True, notes=False).split("\n", 1)[-1])
     if len(scores):
@@ -480,7 +545,7 @@ def run_score(args: argparse.Namespace) -> int:
             sidecar_path(args.output).unlink(missing_ok=True)
             print(f"removed the old {args.output}")
         say("error: no row could be scored; nothing written to -o")
-    if args.rejected is not None and report.n_rejected:
+    if args.rejected is not None and n_rejected:
         print(
             f"wrote {args.rejected} (the rejected rows with their problems; it holds "
             "identifiers and free text from your data: keep it as safe as the input)"
@@ -495,6 +560,9 @@ def run_report(args: argparse.Namespace) -> int:
     data = _read(args)
     report = validate(data, fw, **_date_rule(args))
     _say_notes(report)
+    if len(_unread(data)):
+        say(f"{args.input}: {len(_unread(data))} responses cannot be read; no report written.")
+        return EXIT_INVALID
     if not report.ok:
         say(f"{args.input}: invalid data; no report written.")
         say(report.summary(sheet_rows=True, notes=False))
@@ -521,9 +589,31 @@ def run_framework(args: argparse.Namespace) -> int:
         print(framework_tour(fw))
     elif args.action == "validate":
         print(f"ok: {fw!r}")
+    elif args.format != "json":
+        return _export_framework(fw, args)
     elif args.output is None:
         sys.stdout.write(framework_json(fw))
     else:
         out = dump_framework(fw, args.output)
         print(f"wrote {out}")
+    return EXIT_OK
+
+
+def _export_framework(fw: Framework, args: argparse.Namespace) -> int:
+    """The framework as a FHIR Questionnaire or a REDCap data dictionary."""
+    from wellbeing_framework.atomic import write_text
+    from wellbeing_framework.interop import redcap_dictionary, to_questionnaire
+
+    if args.format == "fhir":
+        document = to_questionnaire(fw, calculated=True)
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = redcap_dictionary(fw).to_csv(index=False, lineterminator="\n")
+    if args.output is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    write_text(args.output, text)
+    print(f"wrote {args.output}")
+    if args.format == "redcap":
+        print("upload it in REDCap: Project Setup > Data Dictionary > Upload")
     return EXIT_OK

@@ -94,8 +94,12 @@ class ParsedDates:
 
 def _blank(values: pd.Series) -> np.ndarray:
     missing = values.isna().to_numpy(dtype=bool)
-    text = values.map(lambda v: isinstance(v, str) and not v.strip(), na_action="ignore")
-    return np.asarray(missing | text.fillna(False).to_numpy(dtype=bool), dtype=bool)
+    text = np.fromiter(
+        (isinstance(v, str) and not v.strip() for v in values.to_numpy(dtype=object)),
+        dtype=bool,
+        count=len(values),
+    )
+    return np.asarray(missing | text, dtype=bool)
 
 
 def _naive(values: pd.Series) -> pd.Series:

@@ -11,6 +11,8 @@ __all__ = ["EXTRAS", "require"]
 EXTRAS: dict[str, str] = {
     "semopy": "research",
     "statsmodels": "research",
+    "pyreadstat": "interop",
+    "fhir": "interop",
 }
 
 

@@ -1,4 +1,4 @@
-"""Reading and writing: the one cattrs converter, framework files, and data tables.
+"""Reading and writing framework and rules files, through the one cattrs converter.
 
 Every object the library saves or loads (frameworks, scoring rules, continuum rules) goes
 through :data:`converter`, a single :class:`cattrs.Converter` that omits defaults when it
@@ -21,7 +21,6 @@ from wellbeing_framework.exceptions import FrameworkDefinitionError, ScoringErro
 from wellbeing_framework.framework import Framework
 from wellbeing_framework.framework_schema import framework_problems
 from wellbeing_framework.rules import ScoringRules
-from wellbeing_framework.tables import read_ratings, write_table
 
 __all__ = [
     "bundled_frameworks",
@@ -31,8 +30,6 @@ __all__ = [
     "framework_from_dict",
     "load_framework",
     "load_rules",
-    "read_ratings",
-    "write_table",
 ]
 
 _BUNDLED = {

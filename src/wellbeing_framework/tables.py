@@ -1,4 +1,4 @@
-"""Reading ratings files and writing tables safely (CSV, XLSX, Parquet).
+"""Reading ratings files and writing tables safely (CSV, XLSX, Parquet, SPSS, Stata).
 
 Writing is safe for spreadsheets: a text cell that a spreadsheet could run as a formula (one
 whose first character, or the first character of any of its lines, is ``=``, ``+``, ``-``,
@@ -18,13 +18,16 @@ import re
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from wellbeing_framework.atomic import replacing, write_text
 from wellbeing_framework.exceptions import DataFileError
+
+if TYPE_CHECKING:
+    from wellbeing_framework.framework import Framework
 
 __all__ = [
     "META_KEY",
@@ -40,6 +43,8 @@ META_KEY = "wellbeing_framework"
 _CSV = {".csv", ".txt", ".tsv"}
 _XLSX = {".xlsx", ".xlsm"}
 _PARQUET = {".parquet", ".pq"}
+_STAT = {".sav", ".zsav", ".dta"}
+_FORMATS = ".csv, .xlsx, .parquet, .sav or .dta"
 #: Columns read as text so that identifiers such as "007" keep their leading zeros.
 TEXT_COLUMNS = ("person_id", "rater")
 
@@ -102,15 +107,18 @@ def write_table(
     metadata: dict[str, Any] | None = None,
     index: bool = False,
     decimals: int | None = 2,
+    framework: Framework | None = None,
 ) -> Path:
-    """Write a table to CSV, XLSX or Parquet (by file suffix), safe for spreadsheets.
+    """Write a table to CSV, XLSX, Parquet, SPSS or Stata (by file suffix), safe for
+    spreadsheets.
 
     Parameters
     ----------
     data
         The table; not modified.
     path
-        Output file; ``.csv``, ``.xlsx`` or ``.parquet``.
+        Output file; ``.csv``, ``.xlsx``, ``.parquet``, ``.sav`` (SPSS; ``.zsav``
+        compressed) or ``.dta`` (Stata). SPSS and Stata need the ``interop`` extra.
     metadata
         Provenance to store with the file; defaults to what :func:`score` put in
         ``data.attrs`` (framework key and version, and the rules).
@@ -119,7 +127,13 @@ def write_table(
     decimals
         CSV and XLSX only: decimal places of every fractional number (scores to 2 places by
         default, so ``44.99999999999999`` is written ``45.0``); ``None`` writes them in
-        full. Parquet always keeps full precision.
+        full. Parquet, SPSS and Stata always keep full precision.
+    framework
+        SPSS and Stata: the framework whose words label the columns (indicator texts as
+        variable labels, the scale's labels as value labels of each rating). By default the
+        framework named in the table's provenance, when it is a bundled one (for ratings
+        without provenance, the bundled framework whose indicators are all columns). Band and other
+        category columns get their categories as value labels whatever the framework.
 
     Returns
     -------
@@ -152,8 +166,21 @@ def write_table(
         with replacing(out) as part:
             _write_parquet(data, part, meta, index=index)
         return out
+    if suffix in _STAT:
+        from wellbeing_framework.statfiles import write_stat
+
+        labelled = framework if framework is not None else _named_framework(meta, data.columns)
+        table = data.reset_index() if index else data
+        try:
+            with replacing(out) as part:
+                own = write_stat(table, part, meta, labelled, suffix=suffix)
+        except DataFileError as exc:
+            raise DataFileError(str(exc), out.name) from None
+        if suffix == ".dta":  # Stata keeps an 80-character label, no more: the rest beside
+            write_text(sidecar_path(out), json.dumps(own, indent=2, ensure_ascii=False) + "\n")
+        return out
     if suffix not in _CSV | _XLSX:
-        msg = f"cannot write {suffix or 'a file without suffix'}: use .csv, .xlsx or .parquet"
+        msg = f"cannot write {suffix or 'a file without suffix'}: use {_FORMATS}"
         raise DataFileError(msg, out.name)
     safe = _safe_frame(data if decimals is None else _rounded(data, decimals))
     with replacing(out) as part:
@@ -162,6 +189,24 @@ def write_table(
     if meta is not None:
         write_text(side, json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
     return out
+
+
+def _named_framework(meta: Any, columns: pd.Index) -> Framework | None:
+    """The bundled framework a table's provenance names (at that version), or, for a table
+    without provenance, the first bundled framework whose every indicator is a column."""
+    from wellbeing_framework.io import bundled_frameworks, load_framework
+
+    named = meta.get("framework") if isinstance(meta, dict) else None
+    if isinstance(named, dict):
+        if named.get("key") not in bundled_frameworks():
+            return None
+        framework = load_framework(str(named["key"]))
+        return framework if framework.version == named.get("version") else None
+    for key in bundled_frameworks():
+        framework = load_framework(key)
+        if set(framework.indicator_keys) <= set(map(str, columns)):
+            return framework
+    return None
 
 
 def _write_text_table(safe: pd.DataFrame, out: Path, suffix: str, *, index: bool) -> None:
@@ -268,7 +313,8 @@ def read_ratings(
     date_format: str | None = None,
     sheet: str | int | None = None,
 ) -> pd.DataFrame:
-    """Read a ratings (or scores) table from CSV, XLSX or Parquet, as a person typed it.
+    """Read a ratings (or scores) table from CSV, XLSX, Parquet, SPSS or Stata, as a person
+    typed it.
 
     Parameters
     ----------
@@ -345,8 +391,13 @@ def read_ratings(
         data, info["where"] = read_xlsx(file, sheet)
     elif suffix in _PARQUET:
         data = _read_parquet(file)
+    elif suffix in _STAT:
+        from wellbeing_framework.statfiles import read_stat
+
+        data, found = read_stat(file, sidecar_path(file))
+        info.update(found)
     else:
-        msg = f"unknown file type {suffix or '(no suffix)'}: use .csv, .xlsx or .parquet"
+        msg = f"unknown file type {suffix or '(no suffix)'}: use {_FORMATS}"
         raise DataFileError(msg, name)
     data = _rename(data, mapping, name)
     info["renamed"] = {h: n for h, n in mapping.items() if h != n}
@@ -354,7 +405,7 @@ def read_ratings(
     data, info["missing"] = _blank_tokens(data, tokens, decimal)
     data = _text_ids(_dates(data, dayfirst, date_format))
     side = sidecar_path(file)
-    if META_KEY not in data.attrs and side.is_file():
+    if META_KEY not in data.attrs and side.is_file() and suffix not in _STAT:
         # a damaged sidecar loses provenance, not data
         with contextlib.suppress(json.JSONDecodeError, UnicodeDecodeError, RecursionError):
             data.attrs[META_KEY] = json.loads(side.read_text(encoding="utf-8"))

@@ -1,0 +1,508 @@
+"""REDCap: the framework as a data dictionary, and a records export read back as ratings."""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from wellbeing_framework.exceptions import DataFileError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from wellbeing_framework.framework import Framework
+    from wellbeing_framework.rules import ScoringRules
+
+__all__ = ["DICTIONARY_COLUMNS", "read_redcap", "redcap_dictionary"]
+
+#: The columns of a REDCap data dictionary, in REDCap's order and spelling.
+DICTIONARY_COLUMNS = (
+    "Variable / Field Name",
+    "Form Name",
+    "Section Header",
+    "Field Type",
+    "Field Label",
+    "Choices, Calculations, OR Slider Labels",
+    "Field Note",
+    "Text Validation Type OR Show Slider Number",
+    "Text Validation Min",
+    "Text Validation Max",
+    "Identifier?",
+    "Branching Logic (Show field only if...)",
+    "Required Field?",
+    "Custom Alignment",
+    "Question Number (surveys only)",
+    "Matrix Group Name",
+    "Matrix Ranking?",
+    "Field Annotation",
+)
+RATERS = ("self", "practitioner", "goal")
+SCORE_SUFFIX = "_score"
+_EVENT, _INSTRUMENT, _INSTANCE = (
+    "redcap_event_name",
+    "redcap_repeat_instrument",
+    "redcap_repeat_instance",
+)
+#: How a labelled export (headers and answers as labels) names REDCap's own columns.
+_LABELLED = {
+    "Record ID": "record_id",
+    "Event Name": _EVENT,
+    "Repeat Instrument": _INSTRUMENT,
+    "Repeat Instance": _INSTANCE,
+}
+
+
+def field_name(key: str) -> str:
+    """A REDCap variable name for a key: lower case letters, digits and ``_``.
+
+    Examples
+    --------
+    >>> field_name("A1"), field_name("self worth")
+    ('a1', 'self_worth')
+    """
+    name = re.sub(r"[^a-z0-9_]+", "_", key.casefold()).strip("_")
+    return name if name[:1].isalpha() else f"v_{name}"
+
+
+def form_name(framework: Framework) -> str:
+    """The REDCap instrument name of a framework."""
+    return field_name(framework.key)
+
+
+def _names(framework: Framework) -> dict[str, str]:
+    """The REDCap field of every key the dictionary holds, refusing two keys on one name."""
+    keys = [*framework.indicator_keys, *(c.key for c in framework.centre)]
+    keys += [d.key + SCORE_SUFFIX for d in framework.domains] + ["index" + SCORE_SUFFIX]
+    names = {k: field_name(k) for k in keys}
+    fixed = {"record_id", "assessment_date", "rater"}
+    seen: dict[str, str] = {}
+    clash = []
+    for key, name in names.items():
+        if name in seen or name in fixed:
+            clash.append(key)
+        seen[name] = key
+    if clash:
+        msg = f"these keys give REDCap field names already taken: {', '.join(clash)}"
+        raise ValueError(msg)
+    return names
+
+
+def _choices(framework: Framework) -> str:
+    return " | ".join(f"{p}, {framework.scale.label(p)}" for p in framework.scale.points)
+
+
+def _row(**fields: str) -> dict[str, str]:
+    return dict.fromkeys(DICTIONARY_COLUMNS, "") | {
+        DICTIONARY_COLUMNS[_SHORT[k]]: v for k, v in fields.items()
+    }
+
+
+_SHORT = {
+    "name": 0,
+    "form": 1,
+    "section": 2,
+    "type": 3,
+    "label": 4,
+    "choices": 5,
+    "note": 6,
+    "validation": 7,
+    "min": 8,
+    "max": 9,
+    "identifier": 10,
+    "matrix": 15,
+    "annotation": 17,
+}
+
+
+def _rated(framework: Framework, name: str, label: str, form: str, **extra: str) -> dict[str, str]:
+    scale = framework.scale
+    if scale.integer and scale.labels:
+        return _row(
+            name=name, form=form, type="radio", label=label, choices=_choices(framework), **extra
+        )
+    kind = "integer" if scale.integer else "number"
+    return _row(
+        name=name,
+        form=form,
+        type="text",
+        label=label,
+        validation=kind,
+        min=f"{scale.min:g}",
+        max=f"{scale.max:g}",
+        **extra,
+    )
+
+
+def _value(field: str, framework: Framework, reverse: bool, weight: float) -> str:
+    """One rating in a REDCap calculation: blank when unanswered, reversed and weighted."""
+    scale = framework.scale
+    value = f"({scale.min + scale.max:g}-[{field}])" if reverse else f"[{field}]"
+    if weight != 1:
+        value = f"{weight:g}*{value}"
+    return f"if([{field}]='','',{value})"
+
+
+def score_calculation(domain_key: str, framework: Framework, rules: ScoringRules) -> str:
+    """The REDCap calculation of a domain's score, as the rules give it: reverse keying,
+    weights, and blank when fewer than ``min_answered`` of its indicators are answered."""
+    names = _names(framework)
+    domain = framework.domain(domain_key)
+    scale = framework.scale
+    weights = [i.weight if rules.use_weights else 1.0 for i in domain.indicators]
+    values = ",".join(
+        _value(names[i.key], framework, i.reverse and rules.reverse_keying, w)
+        for i, w in zip(domain.indicators, weights, strict=True)
+    )
+    answered = ",".join(f"if([{names[i.key]}]='',0,1)" for i in domain.indicators)
+    weight_sum = ",".join(
+        f"if([{names[i.key]}]='',0,{w:g})" for i, w in zip(domain.indicators, weights, strict=True)
+    )
+    need = math.ceil(rules.min_answered * len(domain.indicators) - 1e-9)
+    mean = f"sum({values})/sum({weight_sum})"
+    span = scale.max - scale.min
+    return f"if(sum({answered})>={need},round(({mean}-{scale.min:g})/{span:g}*100,2),'')"
+
+
+def redcap_dictionary(
+    framework: Framework, *, calculated: bool | ScoringRules = True
+) -> pd.DataFrame:
+    """The REDCap data dictionary of the framework: upload it and the instrument is built.
+
+    One instrument (named after the framework's key) holding ``record_id`` (the person),
+    ``assessment_date`` (a day-month-year date), ``rater`` (self, practitioner or goal),
+    a radio field per indicator with the scale's points and labels as its choices (a
+    ``text`` field validated as a number on a scale without labels), a section header and
+    a matrix group per domain, the centre items, and a ``calc`` field per domain score
+    (``rb_score``) and for the index, computed as the scoring rules compute them.
+
+    Parameters
+    ----------
+    framework
+        The framework.
+    calculated
+        ``True`` (default rules) or :class:`~wellbeing_framework.ScoringRules`: add the
+        calculated score fields; ``False`` leaves them out. They help a team see scores as
+        they enter data; :func:`read_redcap` ignores them, and
+        :func:`~wellbeing_framework.score` computes the scores from the ratings.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The dictionary, with REDCap's column names
+        (:data:`~wellbeing_framework.interop.redcap.DICTIONARY_COLUMNS`). Save it with
+        ``.to_csv(path, index=False)`` and upload it under *Project Setup → Data
+        Dictionary*.
+
+    Raises
+    ------
+    ValueError
+        If two keys of the framework give the same REDCap field name.
+
+    Examples
+    --------
+    >>> import wellbeing_framework as wf
+    >>> table = wf.interop.redcap_dictionary(wf.load_framework())
+    >>> table.iloc[3][["Variable / Field Name", "Field Type", "Matrix Group Name"]].tolist()
+    ['rb1', 'radio', 'rb']
+    >>> table.iloc[3]["Choices, Calculations, OR Slider Labels"]
+    '1, not at all | 2, a little | 3, somewhat | 4, mostly | 5, completely'
+    """
+    import pandas as pd
+
+    from wellbeing_framework.rules import ScoringRules
+
+    names = _names(framework)
+    form = form_name(framework)
+    rows = [
+        _row(name="record_id", form=form, type="text", label="Record ID (person)"),
+        _row(
+            name="assessment_date",
+            form=form,
+            type="text",
+            label="Date of assessment",
+            validation="date_dmy",
+        ),
+        _row(
+            name="rater",
+            form=form,
+            type="radio",
+            label="Who rated",
+            choices=" | ".join(f"{r}, {r}" for r in RATERS),
+        ),
+    ]
+    question = f"{framework.scale.question}<br>" if framework.scale.question else ""
+    for domain in framework.domains:
+        for n, indicator in enumerate(domain.indicators):
+            section = (
+                f"{domain.title}" + (f": {domain.aim}" if domain.aim else "") if n == 0 else ""
+            )
+            if n == 0 and question:
+                section = f"{section}<br>{question}"
+            note = "reverse-keyed" if indicator.reverse else ""
+            rows.append(
+                _rated(
+                    framework,
+                    names[indicator.key],
+                    indicator.text,
+                    form,
+                    section=section,
+                    note=note,
+                    matrix=field_name(domain.key),
+                )
+            )
+    for n, item in enumerate(framework.centre):
+        rows.append(
+            _rated(
+                framework,
+                names[item.key],
+                item.text or item.title,
+                form,
+                section="At the centre" if n == 0 else "",
+            )
+        )
+    rules = (
+        None
+        if calculated is False
+        else (ScoringRules() if calculated is True else calculated).resolve(framework)
+    )
+    if rules:
+        rows += _calculated_rows(framework, rules, names, form)
+    return pd.DataFrame(rows, columns=list(DICTIONARY_COLUMNS))
+
+
+def _calculated_rows(
+    framework: Framework, rules: ScoringRules, names: Mapping[str, str], form: str
+) -> list[dict[str, str]]:
+    rows = []
+    for n, domain in enumerate(framework.domains):
+        rows.append(
+            _row(
+                name=names[domain.key + SCORE_SUFFIX],
+                form=form,
+                type="calc",
+                label=f"{domain.title}: score (0-100)",
+                choices=score_calculation(domain.key, framework, rules),
+                section="Scores (calculated)" if n == 0 else "",
+            )
+        )
+    scores = [f"[{names[d.key + SCORE_SUFFIX]}]" for d in framework.domains]
+    weights = rules.index_weights or {d.key: 1.0 for d in framework.domains}
+    present = " and ".join(f"{s}<>''" for s in scores)
+    total = "+".join(
+        f"{weights[d.key]:g}*{s}" for d, s in zip(framework.domains, scores, strict=True)
+    )
+    index = f"if({present},round(({total})/{sum(weights.values()):g},2),'')"
+    rows.append(
+        _row(
+            name=names["index" + SCORE_SUFFIX],
+            form=form,
+            type="calc",
+            label="Wellbeing index (0-100)",
+            choices=index,
+        )
+    )
+    return rows
+
+
+# --- reading a records export ---------------------------------------------------------
+
+
+def _labelled_headers(data: pd.DataFrame, framework: Framework) -> dict[str, str]:
+    """A labelled export's headers (field labels) as field names."""
+    dictionary = redcap_dictionary(framework, calculated=False)
+    by_label = dict(
+        zip(dictionary["Field Label"], dictionary["Variable / Field Name"], strict=True)
+    )
+    mapping = {}
+    for header in map(str, data.columns):
+        if header in _LABELLED:
+            mapping[header] = _LABELLED[header]
+        elif header in by_label:
+            mapping[header] = by_label[header]
+        elif header == "Complete?":
+            mapping[header] = f"{form_name(framework)}_complete"
+    return mapping
+
+
+def _answers_from_labels(data: pd.DataFrame, fields: Sequence[str], framework: Framework) -> None:
+    """Answers exported as their labels ("mostly") made their codes (4)."""
+    import pandas as pd
+
+    if not framework.scale.labels:
+        return
+    codes = {framework.scale.label(p).casefold(): p for p in framework.scale.points}
+    for field in fields:
+        values = data[field]
+        if pd.api.types.is_numeric_dtype(values.dtype):
+            continue
+
+        def code(v: Any) -> Any:
+            return codes.get(v.strip().casefold(), v) if isinstance(v, str) else v
+
+        mapped = values.map(code)
+        numbers = pd.to_numeric(mapped, errors="coerce")
+        data[field] = numbers if numbers.notna().sum() == mapped.notna().sum() else mapped
+
+
+def _waves(data: pd.DataFrame, events: Sequence[str] | None) -> tuple[Any, list[str]]:
+    """Each row's wave: its event's place in ``events`` (or in the order events first
+    appear), then its repeat instance, counted per person from 1; and the events' order."""
+    import numpy as np
+    import pandas as pd
+
+    order: list[str] = []
+    event_rank = pd.Series(0.0, index=data.index)
+    if _EVENT in data.columns:
+        seen = [str(e) for e in data[_EVENT].dropna().unique()]
+        if events is not None:
+            unknown = [e for e in seen if e not in events]
+            if unknown:
+                msg = f"{len(unknown)} events of the export are not in events= (give them all)"
+                raise ValueError(msg)
+            order = list(events)
+        else:
+            order = seen
+        event_rank = data[_EVENT].astype(object).map({e: i for i, e in enumerate(order)})
+        event_rank = event_rank.astype(float).fillna(-1.0)
+    instance = pd.Series(0.0, index=data.index)
+    if _INSTANCE in data.columns:
+        instance = pd.to_numeric(data[_INSTANCE], errors="coerce").astype(float).fillna(0.0)
+    key = event_rank * 1e6 + instance
+    ranks = key.groupby(data["person_id"].astype(str).to_numpy(), sort=False).rank(method="dense")
+    return ranks.astype(np.int64).to_numpy(), order
+
+
+def read_redcap(
+    path: str | os.PathLike[str],
+    fw: Framework,
+    *,
+    events: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Read a REDCap records export (CSV, raw or labelled) into a ratings table.
+
+    Parameters
+    ----------
+    path
+        The CSV file REDCap exports (*Data Exports → CSV / Microsoft Excel*), raw (field
+        names and codes) or labelled (field labels and choice labels), of a project built
+        from :func:`redcap_dictionary`.
+    fw
+        The framework.
+    events
+        Longitudinal projects: the unique event names (``"baseline_arm_1"``) in the order
+        of the project's events; default: the order in which they first appear in the
+        export (REDCap exports events in the project's order).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per assessment: ``person_id`` (the record ID, as given), ``wave`` (per
+        person, counted from 1 over the events and then the repeat instances of the
+        instrument), ``assessment_date``, ``rater``, the ratings, and REDCap's own columns
+        as they were (``redcap_event_name``, ``redcap_repeat_instance`` ...). Calculated
+        score fields are dropped (the library scores the ratings itself). Rows that are
+        not assessments (another repeating instrument, or an event with no rating at all)
+        are not read; how many is in ``attrs["read"]["skipped"]`` (rows in = read +
+        skipped). The index holds each row's line in the file, as for
+        :func:`~wellbeing_framework.read_ratings`.
+
+    Raises
+    ------
+    DataFileError
+        If the file cannot be read, or has no ``record_id`` column.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import wellbeing_framework as wf
+    >>> fw = wf.load_framework()
+    >>> export = ("record_id,redcap_event_name,assessment_date,rater,rb1,rb2\\n"
+    ...           "7,baseline_arm_1,2025-03-10,self,4,5\\n7,followup_arm_1,2025-06-10,self,5,5\\n")
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     file = pathlib.Path(tmp) / "export.csv"
+    ...     _ = file.write_text(export)
+    ...     table = wf.interop.read_redcap(file, fw)
+    >>> table[["person_id", "wave", "rb1", "rb2"]]
+              person_id  wave  rb1  rb2
+    sheet_row
+    2                 7     1    4    5
+    3                 7     2    5    5
+    """
+    from wellbeing_framework.tables import READ_KEY, read_ratings
+
+    data = read_ratings(path, dayfirst=False)
+    name = os.fspath(path).replace("\\", "/").rsplit("/", 1)[-1]
+    labelled = _labelled_headers(data, fw)
+    if any(h != n for h, n in labelled.items()):
+        data = data.rename(columns=labelled)
+    if "record_id" not in data.columns:
+        first = data.columns[0] if len(data.columns) else None
+        if first is None:
+            raise DataFileError("no columns: not a REDCap export", name)
+        data = data.rename(columns={first: "record_id"})  # REDCap's first field is the record
+    names = _names(fw)
+    keys = [*fw.indicator_keys, *(c.key for c in fw.centre)]
+    data = data.rename(columns={names[k]: k for k in keys if names[k] in data.columns})
+    data = data.drop(
+        columns=[
+            c
+            for c in data.columns
+            if str(c).endswith(SCORE_SUFFIX)
+            and str(c)[: -len(SCORE_SUFFIX)] in {*(d.key for d in fw.domains), "index"}
+        ]
+    )
+    rated = [k for k in keys if k in data.columns]
+    _answers_from_labels(data, rated, fw)
+    return _assessments(data, fw, rated, events, data.attrs.get(READ_KEY, {}))
+
+
+def _assessments(
+    data: pd.DataFrame,
+    fw: Framework,
+    rated: list[str],
+    events: Sequence[str] | None,
+    info: dict[str, Any],
+) -> pd.DataFrame:
+    import pandas as pd
+
+    from wellbeing_framework.tables import READ_KEY
+
+    form = form_name(fw)
+    skipped: dict[str, int] = {}
+    if _INSTRUMENT in data.columns:
+        instrument = data[_INSTRUMENT].astype(object)
+        named = instrument.map(lambda v: isinstance(v, str) and bool(v.strip()))
+        ours = instrument.map(lambda v: isinstance(v, str) and field_name(v) == form)
+        other = named & ~ours
+        if other.any():
+            skipped["rows of another repeating instrument"] = int(other.sum())
+        data = data[~other.to_numpy(dtype=bool)]
+    empty = data[rated].isna().all(axis=1) if rated else data.index.to_series().map(bool)
+    if empty.any():
+        skipped["rows with no rating (an event or form without this instrument)"] = int(
+            empty.sum()
+        )
+    data = data[~empty.to_numpy(dtype=bool)].rename(columns={"record_id": "person_id"})
+    data["person_id"] = data["person_id"].map(_id_text).astype(object)
+    if "assessment_date" in data.columns and not pd.api.types.is_datetime64_any_dtype(
+        data["assessment_date"].dtype
+    ):  # REDCap exports dates year first, raw or labelled
+        parsed = pd.to_datetime(data["assessment_date"], format="ISO8601", errors="coerce")
+        if parsed.notna().sum() == data["assessment_date"].notna().sum():
+            data["assessment_date"] = parsed
+    wave, order = _waves(data, events)
+    data.insert(1, "wave", wave)
+    data.attrs[READ_KEY] = {**info, "skipped": skipped, "events": order}
+    return data
+
+
+def _id_text(value: Any) -> Any:
+    """A record ID as text: 7 and 7.0 read as "7"."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
