@@ -59,7 +59,7 @@ def response(
             item["answer"] = [_answer(value, fw, style)]
         centre.append(item)
     if centre:
-        groups.append({"linkId": "centre", "item": centre})
+        groups.append({"linkId": "centre-items", "item": centre})
     person = f"Patient/{row['person_id']}"
     author = person if row.get("rater", "self") == "self" else f"Practitioner/pr{n % 3}"
     date = pd.Timestamp(row["assessment_date"]).strftime("%Y-%m-%d")

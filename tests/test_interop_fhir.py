@@ -113,7 +113,7 @@ class TestQuestionnaire:
     def test_items(self, fw: wf.Framework) -> None:
         """One group per domain with its aim as text, a choice item per indicator."""
         doc = wf.interop.to_questionnaire(fw)
-        groups = [i for i in doc["item"] if i["type"] == "group" and i["linkId"] != "centre"]
+        groups = [i for i in doc["item"] if i["type"] == "group" and i["linkId"] != "centre-items"]
         assert [g["linkId"] for g in groups] == ["rb", "pm", "ir", "sw"]
         assert groups[3]["text"] == fw.domain("sw").aim
         sw5 = groups[3]["item"][4]
@@ -124,7 +124,7 @@ class TestQuestionnaire:
         assert [o["code"] for o in options] == ["1", "2", "3", "4", "5"]
         assert [o["display"] for o in options] == list(fw.scale.labels)
         assert doc["item"][0] == {
-            "linkId": "question",
+            "linkId": "scale-question",
             "type": "display",
             "text": "How true is this for you now?",
         }
@@ -287,7 +287,7 @@ class TestResponses:
         text = str(caught.value)
         assert "4 responses cannot be read" in text
         assert "valueString where a rating was expected" in text
-        assert "'rb9' is not in the framework" in text
+        assert "item[5]: its linkId is not an item of the framework" in text
         assert "another questionnaire" in text
         assert "2 answers" in text
         assert "entry 5" in text  # Patients first: the first response is entry 5
@@ -331,7 +331,7 @@ class TestResponses:
             wf.interop.read_questionnaire_responses({"resourceType": "Patient"}, fw)
         lines = tmp_path / "x.ndjson"
         lines.write_text('{"resourceType": "QuestionnaireResponse"\nnot json\n')
-        with pytest.raises(DataFileError, match="line 1: not a FHIR resource"):
+        with pytest.raises(DataFileError, match=r"line 1: cannot be read \(not JSON\)"):
             wf.interop.read_questionnaire_responses(lines, fw)
         with pytest.raises(DataFileError, match="no such file"):
             wf.interop.read_questionnaire_responses(tmp_path / "absent.json", fw)

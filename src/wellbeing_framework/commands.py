@@ -351,7 +351,12 @@ def _source_kind(args: argparse.Namespace) -> str:
         with path.open(encoding="utf-8-sig", errors="replace") as handle:
             header = handle.readline().strip().lower()
         names = [h.strip().strip('"') for h in header.split(",")]
-        if names[:1] == ["record_id"] or any(n.startswith("redcap_") for n in names):
+        labelled = {"event name", "repeat instrument", "complete?"}  # a labelled export
+        if (
+            names[:1] == ["record_id"]
+            or names[0].startswith("record id")
+            or any(n.startswith("redcap_") or n in labelled for n in names)
+        ):
             return "redcap"
     return "table"
 

@@ -10,9 +10,11 @@ Read files give numbers for numbers and text for text. An SPSS *user-missing* co
 asked") is a missing answer, never a rating of 9; so is a Stata extended missing value
 (``.a`` to ``.z``). Which codes were read as missing, and how often, is told in
 ``attrs["read"]["missing_codes"]``. A numeric variable with value labels keeps its codes
-(a rating of 4 labelled "mostly" is the rating 4), unless SPSS calls it *nominal* or the
-file was written by :func:`~wellbeing_framework.write_table` as a category: then its labels
-are its values.
+(a rating of 4 labelled "mostly" is the rating 4, whatever measurement level SPSS gives it;
+a ``sex`` coded 1/2 stays 1/2), and its labels are in ``attrs["read"]["value_labels"]``:
+``table["sex"].map(table.attrs["read"]["value_labels"]["sex"])`` gives the words. The
+categories and flags :func:`~wellbeing_framework.write_table` wrote (band columns
+``<score>_band``, flags ``flag_<name>``) read back as band names and booleans.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,6 +43,30 @@ STAT_SUFFIXES = (".sav", ".zsav", ".dta")
 _NOTE = "wellbeing_framework:"
 _LINE = 80  # an SPSS document line
 _STATA_LABEL = 80  # the longest Stata variable label
+_FIXED_LABELS = {
+    "person_id": "Person (identifier)",
+    "assessment_date": "Date of assessment",
+    "rater": "Who rated",
+    "wave": "Wave (assessment number)",
+    "n_answered": "Indicators answered",
+}
+_SPSS_NAME = re.compile(r"^[A-Za-z@#$][A-Za-z0-9_.@#$]{0,63}$")
+_SPSS_RESERVED = {
+    "ALL",
+    "AND",
+    "BY",
+    "EQ",
+    "GE",
+    "GT",
+    "LE",
+    "LT",
+    "NE",
+    "NOT",
+    "OR",
+    "TO",
+    "WITH",
+}
+_STATA_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,31}$")
 
 
 def _pyreadstat() -> Any:
@@ -75,7 +102,11 @@ def variable_labels(framework: Framework, columns: Any) -> dict[str, str]:
         rated |= set(centre)  # in a ratings table the centre items are rated
     every = {**named, **centre}
     for column in columns:
-        if column in rated:
+        if column in _FIXED_LABELS:
+            out[column] = _FIXED_LABELS[column]
+        elif column.startswith("flag_"):
+            out[column] = f"Flag: {column[5:].replace('_', ' ')}"
+        elif column in rated:
             out[column] = every[column]
         elif column in every:
             out[column] = f"{every[column]} (score 0-100)"
@@ -126,7 +157,8 @@ def _coded(
             labels[name] = {0.0: "no", 1.0: "yes"}
             kinds["boolean"].append(name)
         elif pd.api.types.is_datetime64_any_dtype(column.dtype):
-            out[name] = pd.to_datetime(column).dt.tz_localize(None)
+            # seconds resolution is written as 1970 by the file library: microseconds
+            out[name] = pd.to_datetime(column).dt.tz_localize(None).astype("datetime64[us]")
         elif not pd.api.types.is_numeric_dtype(column.dtype):
             out[name] = column.map(lambda v: None if _blank(v) else str(v)).astype(object)
     return out, labels, kinds
@@ -143,6 +175,31 @@ def _note_lines(meta: Mapping[str, Any]) -> list[str]:
     return [_NOTE + text[i : i + width] for i in range(0, len(text), width)]
 
 
+def _measures(
+    frame: pd.DataFrame, kinds: Mapping[str, list[str]], framework: Framework | None
+) -> dict[str, str]:
+    """SPSS measurement levels: ratings and bands ordinal, flags nominal, scores scale."""
+    measure = dict.fromkeys(kinds["boolean"], "nominal")
+    measure.update(dict.fromkeys(kinds["categorical"], "ordinal"))
+    for name in frame.columns:
+        if name not in measure and pd.api.types.is_float_dtype(frame[name].dtype):
+            measure[name] = "scale"
+    if framework is not None:
+        measure.update(dict.fromkeys(_rating_labels(framework, frame), "ordinal"))
+    return measure
+
+
+def _bad_names(columns: Any, suffix: str) -> list[str]:
+    """Column names the format cannot hold as variable names."""
+    if suffix == ".dta":
+        return [str(c) for c in columns if not _STATA_NAME.match(str(c))]
+    return [
+        str(c)
+        for c in columns
+        if not _SPSS_NAME.match(str(c)) or str(c).endswith(".") or str(c).upper() in _SPSS_RESERVED
+    ]
+
+
 def write_stat(
     data: pd.DataFrame,
     out: Path,
@@ -157,6 +214,16 @@ def write_stat(
     keep beside a Stata file (Stata has no room for it inside).
     """
     reader = _pyreadstat()
+    bad = _bad_names(data.columns, suffix)
+    if bad:
+        rule = (
+            "letters, digits and _, a letter or _ first, 32 at most"
+            if suffix == ".dta"
+            else "letters, digits, _ and ., a letter first, 64 at most, no spaces"
+        )
+        shown = ", ".join(repr(b[:40]) for b in bad[:10]) + (" ..." if len(bad) > 10 else "")
+        msg = f"{len(bad)} column names cannot be {suffix} variable names ({rule}): {shown}"
+        raise DataFileError(msg)
     frame, values, kinds = _coded(data)
     labels = {} if framework is None else variable_labels(framework, frame.columns)
     if framework is not None:
@@ -173,9 +240,7 @@ def write_stat(
                 variable_value_labels=values,
             )
         else:
-            measure = dict.fromkeys(kinds["categorical"] + kinds["boolean"], "nominal")
-            if framework is not None:
-                measure.update(dict.fromkeys(_rating_labels(framework, frame), "ordinal"))
+            measure = _measures(frame, kinds, framework)
             reader.write_sav(
                 frame,
                 out,
@@ -261,30 +326,33 @@ def _all_numbers(values: pd.Series) -> bool:
 
 
 def _as_labels(data: pd.DataFrame, meta: Any, own: dict[str, Any] | None) -> list[str]:
-    """Nominal SPSS variables, and the categories this library wrote, as their labels;
-    booleans it wrote as booleans. Returns the columns read as labels."""
+    """The categories and flags this library wrote as band names and booleans: those its
+    metadata names, else the columns named as it names them (``<score>_band``,
+    ``flag_<name>`` labelled no/yes). Returns the columns read as labels."""
     coded = (own or {}).get("coded", {})
     boolean = set(coded.get("boolean", [])) if isinstance(coded, dict) else set()
     categorical = set(coded.get("categorical", [])) if isinstance(coded, dict) else set()
-    measures = meta.variable_measure or {}
     value_labels = meta.variable_value_labels or {}
+    if not coded:
+        for name, labels in value_labels.items():
+            words = set(labels.values())
+            if name.startswith("flag_") and words == {"no", "yes"}:
+                boolean.add(name)
+            elif name.endswith("_band"):
+                categorical.add(name)
     done = []
     for name in data.columns:
         labels = value_labels.get(name)
+        if not pd.api.types.is_numeric_dtype(data[name].dtype):
+            continue
         if name in boolean:
             number = pd.to_numeric(data[name], errors="coerce")
             data[name] = pd.array([pd.NA if math.isnan(v) else bool(v) for v in number], "boolean")
-        elif (
-            labels
-            and pd.api.types.is_numeric_dtype(data[name].dtype)
-            and (name in categorical or measures.get(name) == "nominal")
-        ):
+        elif labels and name in categorical:
             mapped = data[name].map(lambda v, w=labels: w.get(v, None if _blank(v) else f"{v:g}"))
             order = [labels[k] for k in sorted(labels)]
-            if name in categorical:
-                data[name] = pd.Categorical(mapped, categories=order, ordered=True)
-            else:
-                data[name] = mapped.astype(object)
+            extra = sorted({m for m in mapped.dropna() if m not in order})
+            data[name] = pd.Categorical(mapped, categories=order + extra, ordered=True)
             done.append(name)
     return done
 
@@ -304,6 +372,14 @@ def read_stat(file: Path, side: Path | None = None) -> tuple[pd.DataFrame, dict[
     info: dict[str, Any] = {"where": f"{kind} file, {len(data)} cases"}
     info["missing_codes"] = _blank_user_missing(data, meta)
     info["labels_read_as_values"] = _as_labels(data, meta, own)
+    info["value_labels"] = {
+        k: {
+            (int(c) if isinstance(c, float) and c.is_integer() else c): v
+            for c, v in labels.items()
+        }
+        for k, labels in (meta.variable_value_labels or {}).items()
+        if k not in info["labels_read_as_values"]
+    }
     info["variable_labels"] = {k: v for k, v in (meta.column_names_to_labels or {}).items() if v}
     data.index = pd.RangeIndex(1, len(data) + 1, name="sheet_row")
     provenance = {k: v for k, v in (own or {}).items() if k != "coded"}

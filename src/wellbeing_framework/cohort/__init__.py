@@ -11,6 +11,7 @@ from wellbeing_framework.cohort.change import (
     reliable_change,
 )
 from wellbeing_framework.cohort.disclosure import DisclosurePolicy
+from wellbeing_framework.cohort.goals import distance_to_goal
 from wellbeing_framework.cohort.groups import compare_groups
 from wellbeing_framework.cohort.growth import GrowthResult, growth
 from wellbeing_framework.cohort.mix import continuum_mix
@@ -27,6 +28,7 @@ __all__ = [
     "change",
     "compare_groups",
     "continuum_mix",
+    "distance_to_goal",
     "growth",
     "jacobson_truax_cutoffs",
     "reliability",

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import math
+import re
 import uuid
 from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
 
 from wellbeing_framework.interop.fhir import (
     DEFAULT_BASE,
     band_code,
-    canonical,
     code_system_url,
     coding,
 )
@@ -41,12 +43,12 @@ def _present(value: Any) -> bool:
     return not (isinstance(value, float) and math.isnan(value))
 
 
-def _quantity(value: Any) -> dict[str, Any]:
-    if not _present(value):
+def _quantity(value: Any, why: str = "too few of its items were answered") -> dict[str, Any]:
+    if not _present(value) or not math.isfinite(float(value)):
         return {
             "dataAbsentReason": {
                 "coding": [{"system": _ABSENT, "code": "unknown", "display": "Unknown"}],
-                "text": "not scored: too few of its items were answered",
+                "text": f"not scored: {why}",
             }
         }
     return {
@@ -66,14 +68,36 @@ def _band(row: dict[str, Any], key: str, system: str) -> dict[str, Any]:
     return {"interpretation": [{"coding": [coding(system, band_code(str(band)), str(band))]}]}
 
 
-def _subject(person: Any, system: str) -> dict[str, Any] | None:
+_TRUE = ("true", "yes", "1", "1.0")
+_FALSE = ("false", "no", "0", "0.0")
+
+
+def _flag(value: Any, column: str) -> bool:
+    """A flag's value: a boolean, 0 or 1, or their words as a CSV holds them ("False")."""
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | float | np.number) and float(value) in (0.0, 1.0):
+        return bool(value)
+    text = str(value).strip().casefold()
+    if text in _TRUE or text in _FALSE:
+        return text in _TRUE
+    raise ValueError(f"column {column!r} holds a value that is not true or false")
+
+
+_REFERENCE = re.compile(
+    r"^(urn:uuid:[0-9a-fA-F-]{36}|(https?://\S+/)?[A-Z][A-Za-z]+/[A-Za-z0-9\-.]{1,64})$"
+)
+
+
+def _subject(person: Any, system: Any, default: str) -> dict[str, Any] | None:
+    """The subject as it came: a reference (``Patient/1``, an absolute URL, ``urn:uuid:``)
+    or an identifier in its own system (an NHS number), else in ``default``."""
     if not _present(person):
         return None
     text = str(person)
-    head, _, tail = text.partition("/")
-    if tail and head[:1].isupper() and head.isalpha() and "/" not in tail:
+    if not _present(system) and _REFERENCE.match(text):
         return {"reference": text}
-    return {"identifier": {"system": system, "value": text}}
+    return {"identifier": {"system": str(system) if _present(system) else default, "value": text}}
 
 
 def _effective(value: Any) -> dict[str, Any]:
@@ -103,7 +127,7 @@ def _observation(
             components.append(
                 {
                     "code": {"coding": [coding(system, code, f"{flag[5:]} flag")]},
-                    "valueBoolean": bool(row[flag]),
+                    "valueBoolean": _flag(row[flag], flag),
                 }
             )
     observation: dict[str, Any] = {
@@ -115,14 +139,14 @@ def _observation(
             "text": f"{fw.title}: wellbeing index",
         },
     }
-    subject = _subject(row.get("person_id"), subject_system)
+    subject = _subject(row.get("person_id"), row.get("person_system"), subject_system)
     if subject is not None:
         observation["subject"] = subject
     observation.update(_effective(row.get("assessment_date")))
-    observation.update(_quantity(row.get("index")))
+    observation.update(_quantity(row.get("index"), "a domain has no score"))
     observation.update(_band(row, "index", system))
     response = row.get("response_id")
-    if _present(response):
+    if _present(response) and str(response).strip():
         observation["derivedFrom"] = [{"reference": str(response)}]
     observation["method"] = {
         "text": f"Scored against {fw.key} {fw.version} by wellbeing_framework"
@@ -204,9 +228,8 @@ def to_observations(
     names = {"index": "Wellbeing index"}
     names.update({d.key: d.title for d in fw.domains})
     names.update({c.key: c.title for c in fw.centre})
-    where = canonical(fw, base)
     entries = []
-    for n, row in enumerate(scores.to_dict(orient="records")):
+    for row in scores.to_dict(orient="records"):
         observation = _observation(
             {str(k): v for k, v in row.items()},
             fw,
@@ -215,7 +238,7 @@ def to_observations(
             subject_system or f"{base}/person-id",
         )
         entry: dict[str, Any] = {
-            "fullUrl": f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{where}#{n}')}",
+            "fullUrl": f"urn:uuid:{uuid.uuid4()}",  # never the same in two bundles
             "resource": observation,
         }
         if bundle_type == "transaction":

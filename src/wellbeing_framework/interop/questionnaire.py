@@ -30,8 +30,10 @@ _CALCULATED = (
 )
 _MIN = "http://hl7.org/fhir/StructureDefinition/minValue"
 _MAX = "http://hl7.org/fhir/StructureDefinition/maxValue"
-_QUESTION = "question"  # the linkId of the display item holding the scale's question
-_CENTRE = "centre"  # the linkId of the group of centre items
+# linkIds no framework key can take (keys hold no hyphen):
+_QUESTION = "scale-question"  # the display item holding the scale's question
+_CENTRE = "centre-items"  # the group of centre items
+_STATUSES = ("draft", "active", "retired", "unknown")
 SCORE_SUFFIX = ".score"  # the linkId of a domain's calculated score: "rb.score"
 
 
@@ -221,6 +223,13 @@ def to_questionnaire(
     """
     from wellbeing_framework.rules import ScoringRules
 
+    if status not in _STATUSES:
+        raise ValueError(f"status must be one of {', '.join(_STATUSES)}, not {status!r}")
+    if not isinstance(calculated, bool | ScoringRules):
+        raise TypeError("calculated must be True, False or ScoringRules")
+    if not isinstance(base, str) or ("://" not in base and not base.startswith("urn:")):
+        raise ValueError("base must be an absolute URL (https://...) or a URN")
+    base = base.rstrip("/")
     system = code_system_url(framework, base)
     rules = (
         None
@@ -450,9 +459,13 @@ def from_questionnaire(doc: Mapping[str, Any]) -> Framework:
         found = doc.get("resourceType") if isinstance(doc, Mapping) else type(doc).__name__
         raise FrameworkDefinitionError([f"not a Questionnaire (found {found}) @ $.resourceType"])
     problems: list[str] = []
-    parts = _structure(doc, problems)
-    rated = [r for _, items in parts["domains"] for r in items]
-    scales = [(s, where) for item, where in rated if (s := _scale_of(item, where, problems))]
+    try:
+        parts = _structure(doc, problems)
+        rated = [r for _, items in parts["domains"] for r in items]
+        scales = [(s, where) for item, where in rated if (s := _scale_of(item, where, problems))]
+    except (TypeError, ValueError, KeyError, AttributeError, OverflowError, RecursionError):
+        msg = "the items cannot be read (an item, code or option of the wrong kind) @ $.item"
+        raise FrameworkDefinitionError([msg]) from None
     if scales and any(s != scales[0][0] for s, _ in scales):
         odd = next(where for s, where in scales if s != scales[0][0])
         problems.append(f"items are rated on different scales (first difference) @ {odd}")
@@ -475,7 +488,11 @@ def from_questionnaire(doc: Mapping[str, Any]) -> Framework:
     if parts["centre"]:
         document["centre"] = parts["centre"]
     document.update(_provenance_back(doc))
-    return framework_from_dict(document)
+    try:
+        return framework_from_dict(document)
+    except FrameworkDefinitionError as exc:  # paths of the framework it would describe
+        said = [f"as a framework: {p}" for p in exc.problems]
+        raise FrameworkDefinitionError(said) from None
 
 
 def _framework_key(doc: Mapping[str, Any]) -> str:

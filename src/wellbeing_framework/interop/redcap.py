@@ -52,7 +52,30 @@ _LABELLED = {
     "Event Name": _EVENT,
     "Repeat Instrument": _INSTRUMENT,
     "Repeat Instance": _INSTANCE,
+    "Data Access Group": "redcap_data_access_group",
+    "Survey Identifier": "redcap_survey_identifier",
 }
+#: REDCap's own missing-data codes (Project Setup > Missing data codes), read as missing.
+MISSING_CODES = (
+    "NI",
+    "INV",
+    "UNK",
+    "NASK",
+    "ASKU",
+    "NAV",
+    "MSK",
+    "NA",
+    "NAVU",
+    "NP",
+    "QS",
+    "QI",
+    "TRC",
+    "UNC",
+    "DER",
+    "PINF",
+    "NINF",
+    "OTH",
+)
 
 
 def field_name(key: str) -> str:
@@ -73,25 +96,35 @@ def form_name(framework: Framework) -> str:
 
 
 def _names(framework: Framework) -> dict[str, str]:
-    """The REDCap field of every key the dictionary holds, refusing two keys on one name."""
+    """The REDCap field of every rated key, refusing two fields of one name (the fixed
+    fields and the calculated ``<domain>_score`` fields included)."""
     keys = [*framework.indicator_keys, *(c.key for c in framework.centre)]
-    keys += [d.key + SCORE_SUFFIX for d in framework.domains] + ["index" + SCORE_SUFFIX]
-    names = {k: field_name(k) for k in keys}
-    fixed = {"record_id", "assessment_date", "rater"}
+    fields = [(k, field_name(k)) for k in keys]
+    fields += [(f"score of {d.key}", field_name(d.key) + SCORE_SUFFIX) for d in framework.domains]
+    fields += [("the index score", "index" + SCORE_SUFFIX)]
+    fields += [(f, f) for f in ("record_id", "assessment_date", "rater")]
     seen: dict[str, str] = {}
     clash = []
-    for key, name in names.items():
-        if name in seen or name in fixed:
-            clash.append(key)
+    for key, name in fields:
+        if name in seen:
+            clash.append(f"{seen[name]} and {key} (both {name})")
         seen[name] = key
     if clash:
-        msg = f"these keys give REDCap field names already taken: {', '.join(clash)}"
+        msg = f"these keys give REDCap field names already taken: {'; '.join(clash)}"
         raise ValueError(msg)
-    return names
+    return dict(fields[: len(keys)])
+
+
+def _score_field(key: str) -> str:
+    """The calculated field of a domain's score (or ``"index"``): ``rb_score``."""
+    return field_name(key) + SCORE_SUFFIX
 
 
 def _choices(framework: Framework) -> str:
-    return " | ".join(f"{p}, {framework.scale.label(p)}" for p in framework.scale.points)
+    """REDCap's choices: ``1, label | 2, label``; a ``|`` in a label would end it, so it is
+    written ``/``."""
+    scale = framework.scale
+    return " | ".join(f"{p}, {scale.label(p).replace('|', '/')}" for p in scale.points)
 
 
 def _row(**fields: str) -> dict[str, str]:
@@ -270,7 +303,10 @@ def redcap_dictionary(
     )
     if rules:
         rows += _calculated_rows(framework, rules, names, form)
-    return pd.DataFrame(rows, columns=list(DICTIONARY_COLUMNS))
+    from wellbeing_framework.tables import neutralise
+
+    # a label a spreadsheet could run as a formula ("=...", "@...") is made safe to open
+    return pd.DataFrame(rows, columns=list(DICTIONARY_COLUMNS)).map(neutralise)
 
 
 def _calculated_rows(
@@ -280,7 +316,7 @@ def _calculated_rows(
     for n, domain in enumerate(framework.domains):
         rows.append(
             _row(
-                name=names[domain.key + SCORE_SUFFIX],
+                name=_score_field(domain.key),
                 form=form,
                 type="calc",
                 label=f"{domain.title}: score (0-100)",
@@ -288,16 +324,21 @@ def _calculated_rows(
                 section="Scores (calculated)" if n == 0 else "",
             )
         )
-    scores = [f"[{names[d.key + SCORE_SUFFIX]}]" for d in framework.domains]
+    scores = [f"[{_score_field(d.key)}]" for d in framework.domains]
     weights = rules.index_weights or {d.key: 1.0 for d in framework.domains}
-    present = " and ".join(f"{s}<>''" for s in scores)
-    total = "+".join(
-        f"{weights[d.key]:g}*{s}" for d, s in zip(framework.domains, scores, strict=True)
-    )
-    index = f"if({present},round(({total})/{sum(weights.values()):g},2),'')"
+    pairs = list(zip(framework.domains, scores, strict=True))
+    if rules.index_requires_all:
+        present = " and ".join(f"{s}<>''" for s in scores)
+        total = "+".join(f"{weights[d.key]:g}*{s}" for d, s in pairs)
+        index = f"if({present},round(({total})/{sum(weights.values()):g},2),'')"
+    else:  # the weighted mean of the domain scores there are
+        values = ",".join(f"if({s}='','',{weights[d.key]:g}*{s})" for d, s in pairs)
+        total_weight = ",".join(f"if({s}='',0,{weights[d.key]:g})" for d, s in pairs)
+        counted = ",".join(f"if({s}='',0,1)" for s in scores)
+        index = f"if(sum({counted})>=1,round(sum({values})/sum({total_weight}),2),'')"
     rows.append(
         _row(
-            name=names["index" + SCORE_SUFFIX],
+            name=_score_field("index"),
             form=form,
             type="calc",
             label="Wellbeing index (0-100)",
@@ -312,7 +353,7 @@ def _calculated_rows(
 
 def _labelled_headers(data: pd.DataFrame, framework: Framework) -> dict[str, str]:
     """A labelled export's headers (field labels) as field names."""
-    dictionary = redcap_dictionary(framework, calculated=False)
+    dictionary = redcap_dictionary(framework, calculated=True)
     by_label = dict(
         zip(dictionary["Field Label"], dictionary["Variable / Field Name"], strict=True)
     )
@@ -348,29 +389,36 @@ def _answers_from_labels(data: pd.DataFrame, fields: Sequence[str], framework: F
 
 
 def _waves(data: pd.DataFrame, events: Sequence[str] | None) -> tuple[Any, list[str]]:
-    """Each row's wave: its event's place in ``events`` (or in the order events first
-    appear), then its repeat instance, counted per person from 1; and the events' order."""
+    """Each row's wave, and the events' order. In a longitudinal project the wave is the
+    event's place in the project (``events``, else the order events first appear), the
+    same for everyone; without events it is the repeat instance; with both, the
+    assessments are counted per person over events and instances."""
     import numpy as np
     import pandas as pd
 
     order: list[str] = []
-    event_rank = pd.Series(0.0, index=data.index)
-    if _EVENT in data.columns:
-        seen = [str(e) for e in data[_EVENT].dropna().unique()]
-        if events is not None:
-            unknown = [e for e in seen if e not in events]
-            if unknown:
-                msg = f"{len(unknown)} events of the export are not in events= (give them all)"
-                raise ValueError(msg)
-            order = list(events)
-        else:
-            order = seen
-        event_rank = data[_EVENT].astype(object).map({e: i for i, e in enumerate(order)})
-        event_rank = event_rank.astype(float).fillna(-1.0)
-    instance = pd.Series(0.0, index=data.index)
+    instance = pd.Series(1.0, index=data.index)
     if _INSTANCE in data.columns:
-        instance = pd.to_numeric(data[_INSTANCE], errors="coerce").astype(float).fillna(0.0)
-    key = event_rank * 1e6 + instance
+        instance = pd.to_numeric(data[_INSTANCE], errors="coerce").astype(float).fillna(1.0)
+    repeats = bool((instance > 1).any())
+    if _EVENT not in data.columns:
+        return instance.astype(np.int64).to_numpy(), order
+    if isinstance(events, str):
+        raise TypeError("events must be a list of event names, not one string")
+    seen = [str(e) for e in data[_EVENT].dropna().unique()]
+    if events is not None:
+        unknown = [e for e in seen if e not in events]
+        if unknown:
+            msg = f"{len(unknown)} events of the export are not in events= (give them all)"
+            raise ValueError(msg)
+        order = list(events)
+    else:
+        order = seen
+    places = {e: float(i + 1) for i, e in enumerate(order)}
+    position = data[_EVENT].astype(object).map(places).astype(float).fillna(0.0)
+    if not repeats:
+        return position.astype(np.int64).to_numpy(), order
+    key = position * 1e6 + instance
     ranks = key.groupby(data["person_id"].astype(str).to_numpy(), sort=False).rank(method="dense")
     return ranks.astype(np.int64).to_numpy(), order
 
@@ -380,6 +428,9 @@ def read_redcap(
     fw: Framework,
     *,
     events: Sequence[str] | None = None,
+    record: str = "record_id",
+    dayfirst: bool = True,
+    missing: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Read a REDCap records export (CSV, raw or labelled) into a ratings table.
 
@@ -395,13 +446,23 @@ def read_redcap(
         Longitudinal projects: the unique event names (``"baseline_arm_1"``) in the order
         of the project's events; default: the order in which they first appear in the
         export (REDCap exports events in the project's order).
+    record
+        The project's record field (REDCap's first field): ``record_id`` unless the
+        project named it otherwise.
+    dayfirst
+        REDCap exports dates year first (``2025-03-10``); an export saved again by a
+        spreadsheet may hold ``10/03/2025``, read day first as in the UK unless False.
+    missing
+        Text that means "no answer"; default the library's tokens (``n/a``, blank ...)
+        and REDCap's missing-data codes (:data:`MISSING_CODES`: ``UNK``, ``NASK`` ...).
 
     Returns
     -------
     pandas.DataFrame
-        One row per assessment: ``person_id`` (the record ID, as given), ``wave`` (per
-        person, counted from 1 over the events and then the repeat instances of the
-        instrument), ``assessment_date``, ``rater``, the ratings, and REDCap's own columns
+        One row per assessment: ``person_id`` (the record ID, as given), ``wave`` (the
+        event's place among the project's events, the same for everyone; in a project
+        without events, the repeat instance; with both, counted per person over events
+        and instances), ``assessment_date``, ``rater``, the ratings, and REDCap's own columns
         as they were (``redcap_event_name``, ``redcap_repeat_instance`` ...). Calculated
         score fields are dropped (the library scores the ratings itself). Rows that are
         not assessments (another repeating instrument, or an event with no rating at all)
@@ -412,7 +473,7 @@ def read_redcap(
     Raises
     ------
     DataFileError
-        If the file cannot be read, or has no ``record_id`` column.
+        If the file cannot be read, or has no record field.
 
     Examples
     --------
@@ -431,32 +492,40 @@ def read_redcap(
     2                 7     1    4    5
     3                 7     2    5    5
     """
-    from wellbeing_framework.tables import READ_KEY, read_ratings
+    from wellbeing_framework.tables import MISSING_TOKENS, READ_KEY, read_ratings
 
-    data = read_ratings(path, dayfirst=False)
+    tokens = (*MISSING_TOKENS, *MISSING_CODES) if missing is None else missing
+    data = read_ratings(path, dayfirst=dayfirst, missing=tokens)
     name = os.fspath(path).replace("\\", "/").rsplit("/", 1)[-1]
-    labelled = _labelled_headers(data, fw)
-    if any(h != n for h, n in labelled.items()):
-        data = data.rename(columns=labelled)
+    data = data.rename(columns=_own_columns(data, fw, record))
     if "record_id" not in data.columns:
-        first = data.columns[0] if len(data.columns) else None
-        if first is None:
-            raise DataFileError("no columns: not a REDCap export", name)
-        data = data.rename(columns={first: "record_id"})  # REDCap's first field is the record
+        msg = (
+            f"no {record!r} column: not a REDCap records export of this instrument (give the "
+            "project's record field with record=)"
+        )
+        raise DataFileError(msg, name)
     names = _names(fw)
     keys = [*fw.indicator_keys, *(c.key for c in fw.centre)]
     data = data.rename(columns={names[k]: k for k in keys if names[k] in data.columns})
-    data = data.drop(
-        columns=[
-            c
-            for c in data.columns
-            if str(c).endswith(SCORE_SUFFIX)
-            and str(c)[: -len(SCORE_SUFFIX)] in {*(d.key for d in fw.domains), "index"}
-        ]
-    )
+    calculated = {_score_field(d.key) for d in fw.domains} | {_score_field("index")}
+    data = data.drop(columns=[c for c in data.columns if c in calculated])
     rated = [k for k in keys if k in data.columns]
     _answers_from_labels(data, rated, fw)
-    return _assessments(data, fw, rated, events, data.attrs.get(READ_KEY, {}))
+    return _assessments(data, fw, rated, events, data.attrs.get(READ_KEY, {}), dayfirst)
+
+
+def _own_columns(data: pd.DataFrame, fw: Framework, record: str) -> dict[str, str]:
+    """A labelled export's headers, headers in another case, and the record field, as the
+    raw export names them."""
+    mapping = _labelled_headers(data, fw)
+    known = {*_names(fw).values(), "assessment_date", "rater", _EVENT, _INSTRUMENT, _INSTANCE}
+    known |= {_score_field(d.key) for d in fw.domains} | {_score_field("index")}
+    for header in map(str, data.columns):
+        if header not in mapping and header.casefold() in known and header not in known:
+            mapping[header] = header.casefold()  # RECORD_ID, RB1: REDCap's names are lower case
+        if header.casefold() == record.casefold():
+            mapping[header] = "record_id"
+    return {h: n for h, n in mapping.items() if h != n}
 
 
 def _assessments(
@@ -465,6 +534,7 @@ def _assessments(
     rated: list[str],
     events: Sequence[str] | None,
     info: dict[str, Any],
+    dayfirst: bool,
 ) -> pd.DataFrame:
     import pandas as pd
 
@@ -476,7 +546,8 @@ def _assessments(
         instrument = data[_INSTRUMENT].astype(object)
         named = instrument.map(lambda v: isinstance(v, str) and bool(v.strip()))
         ours = instrument.map(lambda v: isinstance(v, str) and field_name(v) == form)
-        other = named & ~ours
+        rated_here = data[rated].notna().any(axis=1) if rated else ours
+        other = named & ~ours & ~rated_here  # a row with this instrument's ratings is its
         if other.any():
             skipped["rows of another repeating instrument"] = int(other.sum())
         data = data[~other.to_numpy(dtype=bool)]
@@ -489,10 +560,12 @@ def _assessments(
     data["person_id"] = data["person_id"].map(_id_text).astype(object)
     if "assessment_date" in data.columns and not pd.api.types.is_datetime64_any_dtype(
         data["assessment_date"].dtype
-    ):  # REDCap exports dates year first, raw or labelled
-        parsed = pd.to_datetime(data["assessment_date"], format="ISO8601", errors="coerce")
-        if parsed.notna().sum() == data["assessment_date"].notna().sum():
-            data["assessment_date"] = parsed
+    ):  # by the library's one date rule, when every date reads by it
+        from wellbeing_framework.dates import parse_dates
+
+        parsed = parse_dates(data["assessment_date"], dayfirst=dayfirst)
+        if not parsed.problems.any():
+            data["assessment_date"] = parsed.values
     wave, order = _waves(data, events)
     data.insert(1, "wave", wave)
     data.attrs[READ_KEY] = {**info, "skipped": skipped, "events": order}

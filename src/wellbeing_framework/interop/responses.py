@@ -4,7 +4,9 @@ read into a ratings table."""
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -25,7 +27,8 @@ _RATER_OF = {
     "PractitionerRole": "practitioner",
     "RelatedPerson": "related person",
 }
-_KNOWN_PARTS = ("question", "centre")
+_KNOWN_PARTS = ("scale-question", "centre-items")
+_TYPE_NAME = re.compile(r"^[A-Z][A-Za-z]{1,63}$")  # how FHIR names a resource type
 Where = str  # "entry 3", "line 7", "file 2, entry 1": a position, never content
 
 
@@ -62,35 +65,52 @@ def _unpack(document: Any, prefix: str) -> Iterator[tuple[Where, Any]]:
 
 def _ndjson(path: Path) -> Iterator[tuple[Where, Any]]:
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise DataFileError("not UTF-8 text", path.name) from None
+    lines = text.split("\n")  # only a newline ends a line (not U+2028 inside a string)
+    if lines[0].strip() in ("{", "[", "{\r", "[\r"):  # pretty-printed JSON, not NDJSON
+        yield from _unpack(_json_file(path, ""), "")
+        return
     for n, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             yield f"line {n}", json.loads(line)
         except (json.JSONDecodeError, RecursionError):
-            yield f"line {n}", _Unreadable()
+            yield f"line {n}", _Unreadable("not JSON")
 
 
 class _Unreadable:
-    """A line of NDJSON that is not JSON: reported, not read."""
+    """A resource that cannot be read (a line that is not JSON, a file that is not JSON):
+    reported, not read."""
+
+    def __init__(self, why: str) -> None:
+        self.why = why
 
 
 def resources_of(source: Any) -> Iterator[tuple[Where, Any]]:
     """Every resource in a source, with where it is (a position, never its content)."""
+    if isinstance(source, str) and source.lstrip()[:1] in ("{", "["):
+        raise ValueError("source looks like JSON text: pass json.loads(text), or a path")
     if isinstance(source, str | os.PathLike):
         path = Path(source)
         if path.is_dir():
-            files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".json", ".ndjson"))
+            files = sorted(
+                p
+                for p in path.iterdir()
+                if p.is_file() and p.suffix.lower() in (".json", ".ndjson")
+            )
             if not files:
                 raise DataFileError("the folder holds no .json or .ndjson files", path.name)
             for n, file in enumerate(files, start=1):
-                if file.suffix.lower() == ".ndjson":
-                    yield from ((f"file {n}, {w}", r) for w, r in _ndjson(file))
-                else:
-                    yield from _unpack(_json_file(file, f"file {n}: "), f"file {n}, ")
+                try:
+                    if file.suffix.lower() == ".ndjson":
+                        yield from ((f"file {n}, {w}", r) for w, r in list(_ndjson(file)))
+                    else:
+                        yield from _unpack(_json_file(file, ""), f"file {n}, ")
+                except DataFileError as error:  # one bad file is one problem, not the end
+                    yield f"file {n}", _Unreadable(str(error).split(": ", 1)[-1])
             return
         if not path.is_file():
             raise DataFileError("no such file or folder", path.name)
@@ -117,6 +137,15 @@ def _reference(node: Any) -> str | None:
     return None
 
 
+def _system(node: Any) -> str | None:
+    """The identifier system of a subject given by identifier (an NHS number's ...)."""
+    if not isinstance(node, Mapping) or isinstance(node.get("reference"), str):
+        return None
+    identifier = node.get("identifier")
+    system = identifier.get("system") if isinstance(identifier, Mapping) else None
+    return system if isinstance(system, str) else None
+
+
 def _rater(resource: Mapping[str, Any], person: str | None) -> str | None:
     for part in ("author", "source"):
         who = _reference(resource.get(part))
@@ -125,96 +154,157 @@ def _rater(resource: Mapping[str, Any], person: str | None) -> str | None:
         if who == person:
             return "self"
         kind = who.split("/")[-2] if who.count("/") >= 1 else ""
+        if kind == "Patient":  # another patient: not the subject's own rating
+            return None
         if kind in _RATER_OF:
             return _RATER_OF[kind]
     return None
 
 
-def _answered_items(node: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
-    for item in node.get("item", []) or []:
-        if isinstance(item, Mapping):
-            yield item
-            yield from _answered_items(item)
-        for answer in (item.get("answer", []) or []) if isinstance(item, Mapping) else []:
+def _walk(
+    node: Mapping[str, Any], where: str, problems: list[str]
+) -> Iterator[tuple[Mapping[str, Any], str]]:
+    """Every item under a node, with its path (``item[1].item[0]``); a node whose items or
+    answers are not lists is a problem, never skipped unseen."""
+    items = node.get("item", [])
+    if items is None:
+        return
+    if not isinstance(items, list):
+        problems.append(f"{where or 'the response'}: 'item' is not a list")
+        return
+    for n, item in enumerate(items):
+        path = f"{where}.item[{n}]" if where else f"item[{n}]"
+        if not isinstance(item, Mapping):
+            problems.append(f"{path} is not an object")
+            continue
+        yield item, path
+        yield from _walk(item, path, problems)
+        answers = item.get("answer", [])
+        if answers is not None and not isinstance(answers, list):
+            continue  # reported by _answer
+        for k, answer in enumerate(answers or []):
             if isinstance(answer, Mapping):
-                yield from _answered_items(answer)  # items nested under an answer
+                yield from _walk(answer, f"{path}.answer[{k}]", problems)
+
+
+_NUMBER_CODE = re.compile(r"^[+-]?\d+(\.\d+)?$")
+
+
+def _finite(value: Any) -> float | None:
+    """A JSON number as a finite float; None for booleans, NaN, infinities and overflow."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _coding_value(code: Mapping[str, Any], labels: Mapping[str, int]) -> float | None:
-    ordinal = next(
-        (
-            e.get("valueDecimal")
-            for e in code.get("extension", []) or []
-            if isinstance(e, Mapping) and e.get("url") == ORDINAL_VALUE
-        ),
-        None,
-    )
-    if isinstance(ordinal, int | float):
-        return float(ordinal)
-    try:
-        return float(str(code.get("code")))
-    except ValueError:
-        display = str(code.get("display", "")).strip().casefold()
-        return float(labels[display]) if display in labels else None
+    extensions = code.get("extension", [])
+    for e in extensions if isinstance(extensions, list) else []:
+        if isinstance(e, Mapping) and e.get("url") == ORDINAL_VALUE:
+            ordinal = _finite(e.get("valueDecimal"))
+            if ordinal is not None:
+                return ordinal
+    text = code.get("code")
+    if isinstance(text, str) and _NUMBER_CODE.match(text.strip()):
+        return _finite(float(text))
+    display = code.get("display")
+    if isinstance(display, str) and display.strip().casefold() in labels:
+        return float(labels[display.strip().casefold()])
+    return None
 
 
-def _answer(item: Mapping[str, Any], labels: Mapping[str, int]) -> tuple[float | None, str | None]:
+def _answer(
+    item: Mapping[str, Any], name: str, labels: Mapping[str, int]
+) -> tuple[float | None, str | None]:
     """The rating an item holds, or why it holds none that can be read."""
-    answers = [a for a in item.get("answer", []) or [] if isinstance(a, Mapping)]
-    if not answers:
+    answers = item.get("answer")
+    if answers is None or answers == []:
         return None, None
+    if not isinstance(answers, list) or not all(isinstance(a, Mapping) for a in answers):
+        return None, f"{name}: 'answer' is not a list of answers"
     if len(answers) > 1:
-        return None, f"item {item.get('linkId')!r} has {len(answers)} answers, not one"
+        return None, f"{name} has {len(answers)} answers, not one"
     answer = answers[0]
     for kind in ("valueInteger", "valueDecimal"):
         if kind in answer:
-            value = answer[kind]
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                return float(value), None
-            return None, f"item {item.get('linkId')!r}: {kind} is not a number"
-    if isinstance(answer.get("valueCoding"), Mapping):
-        value = _coding_value(answer["valueCoding"], labels)
+            value = _finite(answer[kind])
+            if value is None:
+                return None, f"{name}: {kind} is not a finite number"
+            return value, None
+    if "valueCoding" in answer:
+        coded = answer["valueCoding"]
+        value = _coding_value(coded, labels) if isinstance(coded, Mapping) else None
         if value is None:
-            return None, f"item {item.get('linkId')!r}: a coding that is not a point of the scale"
+            return None, f"{name}: a coding that is not a point of the scale"
         return value, None
-    kinds = [k for k in answer if k.startswith("value")]
-    shown = kinds[0] if kinds else "no value"
-    return None, f"item {item.get('linkId')!r}: {shown} where a rating was expected"
+    kinds = [k for k in answer if isinstance(k, str) and k.startswith("value")]
+    shown = kinds[0] if kinds and len(kinds[0]) < 30 else "no value"
+    return None, f"{name}: {shown} where a rating was expected"
+
+
+def _questionnaire_problem(resource: Mapping[str, Any], url: str, version: str) -> str | None:
+    answered = resource.get("questionnaire")
+    if not isinstance(answered, str):
+        return "names no questionnaire"
+    base, _, asked = answered.partition("|")
+    relative = "Questionnaire/" + url.rsplit("/", 1)[-1]  # a reference on the same server
+    if base not in (url, relative):
+        return f"answers another questionnaire (this framework's is {url})"
+    if asked and asked != version:
+        return "answers another version of the questionnaire"
+    return None
 
 
 def _row(
     resource: Mapping[str, Any], fw: Framework, url: str, labels: Mapping[str, int]
 ) -> tuple[dict[str, Any], list[str]]:
     problems: list[str] = []
-    answered = str(resource.get("questionnaire", "")).split("|")[0]
-    if answered != url:
-        problems.append("answers another questionnaire")
+    wrong = _questionnaire_problem(resource, url, fw.version)
+    if wrong:
+        problems.append(wrong)
     if resource.get("status") == "entered-in-error":
         problems.append("its status is entered-in-error")
+    authored = resource.get("authored")
+    if authored is not None and not (isinstance(authored, str) and _FULL_DATE.match(authored)):
+        problems.append("authored is not a full FHIR date (YYYY-MM-DD, with or without a time)")
     person = _reference(resource.get("subject"))
+    identifier = resource.get("id")
+    status = resource.get("status")
     row: dict[str, Any] = {
         "person_id": person,
+        "person_system": _system(resource.get("subject")),
+        "status": status if isinstance(status, str) else None,
         "assessment_date": resource.get("authored"),
         "rater": _rater(resource, person),
-        "response_id": f"QuestionnaireResponse/{resource['id']}" if resource.get("id") else None,
+        "response_id": f"QuestionnaireResponse/{identifier}"
+        if isinstance(identifier, str) and identifier
+        else None,
     }
     rated = {*fw.indicator_keys, *(c.key for c in fw.centre)}
     groups = {*(d.key for d in fw.domains), *_KNOWN_PARTS}
-    for item in _answered_items(resource):
+    scores = {f"{d.key}.score" for d in fw.domains}
+    for item, path in list(_walk(resource, "", problems)):
         key = item.get("linkId")
-        if key in rated:
+        if isinstance(key, str) and key in rated:
             if key in row:
                 problems.append(f"item {key!r} appears twice")
-            value, problem = _answer(item, labels)
+            value, problem = _answer(item, f"item {key!r}", labels)
             row[key] = value
             if problem:
                 problems.append(problem)
-        elif not (key in groups or str(key).endswith(".score")):
-            problems.append(f"item {str(key)[:40]!r} is not in the framework")
+        elif not isinstance(key, str) or not (key in groups or key in scores):
+            problems.append(f"{path}: its linkId is not an item of the framework")
     return row, problems
 
 
 # --- the table ------------------------------------------------------------------------
+
+#: A FHIR dateTime with at least a full date (``2025-03-10``, ``2025-03-10T10:30:00+01:00``).
+_FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$")
 
 
 def _dates(values: pd.Series) -> pd.Series:
@@ -223,7 +313,9 @@ def _dates(values: pd.Series) -> pd.Series:
 
     def one(text: Any) -> Any:
         if not isinstance(text, str):
-            return pd.NaT
+            return pd.NaT if text is None else str(text)
+        if not _FULL_DATE.match(text):
+            return text  # a partial or non-FHIR date: left as given, for validate to report
         try:
             stamp = pd.Timestamp(text)
         except ValueError:
@@ -270,7 +362,10 @@ def read_questionnaire_responses(
         ``rater`` (``"self"`` when the ``author`` or ``source`` is the subject or a
         Patient, ``"practitioner"`` for a Practitioner or PractitionerRole, ``"related
         person"`` for a RelatedPerson; blank when not given), ``response_id``
-        (``"QuestionnaireResponse/{id}"``, which :func:`to_observations` cites) and one
+        (``"QuestionnaireResponse/{id}"``, which :func:`to_observations` cites),
+        ``status`` (``completed``, ``in-progress`` ...: filter out unfinished forms if they
+        should not count), ``person_system`` (only when subjects are given by identifier,
+        as an NHS number: its system, which :func:`to_observations` writes back) and one
         column per indicator and centre item. ``valueInteger``, ``valueDecimal`` and
         ``valueCoding`` answers are ratings (a coding by its ``ordinalValue``, its code, or
         its display matched to the scale's labels); an unanswered item is missing. The
@@ -320,14 +415,21 @@ def read_questionnaire_responses(
     skipped: dict[str, int] = {}
     name = Path(source).name if isinstance(source, str | os.PathLike) else None
     for where, resource in resources_of(source):
+        if isinstance(resource, _Unreadable):
+            rejected.append((where, f"cannot be read ({resource.why})"))
+            continue
         kind = resource.get("resourceType") if isinstance(resource, Mapping) else None
-        if isinstance(resource, _Unreadable) or (resource is not None and kind is None):
-            rejected.append((where, "not a FHIR resource (not JSON, or no resourceType)"))
+        if not isinstance(kind, str):
+            rejected.append((where, "not a FHIR resource (no resourceType)"))
             continue
         if kind != "QuestionnaireResponse":
-            skipped[str(kind)] = skipped.get(str(kind), 0) + 1
+            shown = kind if _TYPE_NAME.match(kind) else "(not a resource type)"
+            skipped[shown] = skipped.get(shown, 0) + 1
             continue
-        row, problems = _row(resource, fw, url, labels)
+        try:
+            row, problems = _row(resource, fw, url, labels)
+        except (TypeError, ValueError, AttributeError, RecursionError):
+            row, problems = {}, ["its structure cannot be read as a QuestionnaireResponse"]
         if problems:
             rejected.append((where, "; ".join(problems)))
         else:
@@ -345,15 +447,19 @@ def read_questionnaire_responses(
         "assessment_date",
         "rater",
         "response_id",
+        "status",
+        "person_system",
         *fw.indicator_keys,
         *(c.key for c in fw.centre),
     ]
     table = pd.DataFrame(rows, columns=columns)
-    for key in columns[4:]:
+    for key in columns[6:]:
         table[key] = pd.to_numeric(table[key]).astype(float)
     table["assessment_date"] = _dates(table["assessment_date"])
-    for key in ("person_id", "rater", "response_id"):
+    for key in ("person_id", "rater", "response_id", "status", "person_system"):
         table[key] = table[key].astype(object)
+    if table["person_system"].isna().all():
+        table = table.drop(columns="person_system")
     table.index = pd.Index(numbers, dtype="int64", name=SHEET_ROW)
     table.attrs["read"] = {
         "where": f"{len(rows) + len(rejected)} QuestionnaireResponses",
