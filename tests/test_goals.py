@@ -62,3 +62,57 @@ def test_errors(fw: wf.Framework) -> None:
         wf.cohort.distance_to_goal(scores.drop(columns="rater"), fw)
     with pytest.raises(ValueError, match="not a scores table"):
         wf.cohort.distance_to_goal(_rows(fw), fw)
+
+
+class TestPlots:
+    def test_quadrant_goal_outline_and_legend(self, fw: wf.Framework) -> None:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        now = wf.score_one(dict.fromkeys(fw.indicator_keys, 2) | {"qol": 3}, fw)
+        goal = wf.score_one(dict.fromkeys(fw.indicator_keys, 4), fw)
+        ax = wf.plot.quadrant(now, fw, goal=goal)
+        outlines = {p.get_gid(): p for p in ax.patches if str(p.get_gid()).startswith("goal:")}
+        assert set(outlines) == {"goal:rb", "goal:pm", "goal:ir", "goal:sw"}
+        from wellbeing_framework.plot.quadrant import CENTRE_RADIUS, radius_of
+
+        assert outlines["goal:sw"].get_height() == pytest.approx(radius_of(75) - CENTRE_RADIUS)
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert any(t.startswith("dotted outline: goal") for t in legend)
+        assert any(t.startswith("fill: domain score") for t in legend)
+        assert "dotted outline shows the goal" in wf.plot.describe(ax)
+
+    def test_centre_labels_sit_inside_their_halves(self, fw: wf.Framework) -> None:
+        """Quality of Life on the top half (angle 0), Self Worth on the bottom (pi)."""
+        import matplotlib
+
+        matplotlib.use("Agg")
+        ax = wf.plot.quadrant(wf.score_one(dict.fromkeys(fw.indicator_keys, 3), fw), fw)
+        angles = {
+            t.get_text().split("\n")[0]: t.get_position()[0]
+            for t in ax.texts
+            if t.get_text().startswith(("Quality", "Self"))
+        }
+        assert angles["Quality"] == pytest.approx(0.0)
+        assert angles["Self"] == pytest.approx(np.pi)
+
+    def test_readings_marks_disagreements(self, fw: wf.Framework) -> None:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        own = dict.fromkeys(fw.indicator_keys, 4)
+        theirs = {**own, "sw3": 1, "pm2": 3, "rb1": 2}
+        table = pd.DataFrame(
+            [
+                {"person_id": "p1", "wave": 1, "rater": "self", **own},
+                {"person_id": "p1", "wave": 1, "rater": "practitioner", **theirs},
+            ]
+        )
+        ax = wf.plot.readings(table, fw)
+        apart = sorted(
+            g for line in ax.get_lines() if str(g := line.get_gid()).startswith("apart")
+        )
+        assert apart == ["apart:rb1", "apart:sw3"]  # 2 and 3 points; pm2 is 1 apart
+        assert "rb1, sw3" in wf.plot.describe(ax)
+        with pytest.raises(ValueError, match="no assessment by 'goal'"):
+            wf.plot.readings(table, fw, b="goal")

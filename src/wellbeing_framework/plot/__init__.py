@@ -10,6 +10,7 @@ from __future__ import annotations
 from wellbeing_framework.plot.charts import change, continuum, groups, snapshot, star
 from wellbeing_framework.plot.grid import profile_grid
 from wellbeing_framework.plot.quadrant import quadrant
+from wellbeing_framework.plot.readings import readings
 from wellbeing_framework.plot.single_case import single_case
 from wellbeing_framework.plot.style import describe, save
 from wellbeing_framework.plot.trajectory import trajectory
@@ -21,6 +22,7 @@ __all__ = [
     "groups",
     "profile_grid",
     "quadrant",
+    "readings",
     "save",
     "single_case",
     "snapshot",

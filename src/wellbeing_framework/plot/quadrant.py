@@ -13,6 +13,7 @@ from matplotlib.projections.polar import PolarAxes
 
 from wellbeing_framework.framework import Domain, Framework, RatingScale
 from wellbeing_framework.plot.style import (
+    CATEGORICAL,
     DARK_GREY,
     LIGHT_GREY,
     domain_colours,
@@ -26,6 +27,9 @@ __all__ = ["CENTRE_RADIUS", "quadrant", "radius_of"]
 #: Radius of the centre disc; a score of 0 sits on its edge and 100 on the rim (radius 1).
 CENTRE_RADIUS = 0.3
 _GAP = np.deg2rad(3)
+
+#: The colour of the goal outline (the palette's purple: no domain has it).
+GOAL_COLOUR = CATEGORICAL[5]
 
 
 def radius_of(score: float) -> float:
@@ -62,6 +66,7 @@ def quadrant(
     framework: Framework,
     *,
     baseline: Profile | pd.Series | None = None,
+    goal: Profile | pd.Series | None = None,
     ax: Axes | None = None,
     title: str | None = None,
     show_indicators: bool = True,
@@ -77,6 +82,9 @@ def quadrant(
         bottom right, bottom left).
     baseline
         An earlier profile, drawn as a dashed outline over the latest fill so change shows.
+    goal
+        The person's goal ("where I would like to be", the ratings of ``rater = "goal"``),
+        drawn as a dotted purple outline, so the distance to it shows.
     ax
         A polar Axes to draw on; a new figure is made if ``None``.
     title
@@ -88,7 +96,8 @@ def quadrant(
     -------
     matplotlib.axes.Axes
         The polar Axes drawn on. Its artists carry ids (``get_gid()``): ``domain:<key>``,
-        ``indicator:<key>``, ``baseline:<key>``, ``unscored:<key>`` and ``centre:<key>``.
+        ``indicator:<key>``, ``baseline:<key>``, ``goal:<key>``, ``unscored:<key>`` and
+        ``centre:<key>``; the legend (``legend``) says what fill, outlines and wedges mean.
 
     Notes
     -----
@@ -107,20 +116,22 @@ def quadrant(
     """
     latest = as_profile(profile, framework)
     earlier = None if baseline is None else as_profile(baseline, framework)
+    wanted = None if goal is None else as_profile(goal, framework)
     polar = _polar_axes(ax)
     with theme():
-        _draw(polar, latest, earlier, framework, title, show_indicators)
+        _draw(polar, latest, (earlier, wanted), framework, title, show_indicators)
     return polar
 
 
 def _draw(
     ax: PolarAxes,
     profile: Profile,
-    baseline: Profile | None,
+    others: tuple[Profile | None, Profile | None],
     framework: Framework,
     title: str | None,
     show_indicators: bool,
 ) -> None:
+    baseline, goal = others
     _set_up_axes(ax)
     domains = framework.domains
     quarter = 2 * np.pi / len(domains)
@@ -136,12 +147,24 @@ def _draw(
             _draw_indicators(ax, domain, profile.ratings, framework.scale, start, width, colour)
         if baseline is not None:
             _draw_outline(ax, domain.key, baseline.domains.get(domain.key), centre, width)
+        if goal is not None:
+            _draw_outline(ax, domain.key, goal.domains.get(domain.key), centre, width, goal=True)
         _label_domain(ax, domain.title, score, centre, colour)
     _draw_centre(ax, profile, framework)
-    _add_legend(ax, baseline is not None, show_indicators and bool(profile.ratings))
+    _add_legend(
+        ax, baseline is not None, show_indicators and bool(profile.ratings), goal is not None
+    )
     if title:
         ax.set_title(title, pad=34)
-    set_description(ax, _describe(profile, baseline, framework, title))
+    text = _describe(profile, baseline, framework, title)
+    if goal is not None:
+        aims = [
+            f"{d.title} {goal.domains[d.key]:.0f}"
+            for d in framework.domains
+            if goal.domains.get(d.key) is not None
+        ]
+        text += f" The dotted outline shows the goal: {'; '.join(aims)}."
+    set_description(ax, text)
 
 
 def _set_up_axes(ax: PolarAxes) -> None:
@@ -218,8 +241,8 @@ def _draw_indicators(
         thin.set_gid(f"indicator:{indicator.key}")
 
 
-def _add_legend(ax: PolarAxes, baseline: bool, indicators: bool) -> None:
-    """Say what the fill, the outline and the thin wedges mean, below the quadrant."""
+def _add_legend(ax: PolarAxes, baseline: bool, indicators: bool, goal: bool = False) -> None:
+    """Say what the fill, the outlines and the thin wedges mean, below the quadrant."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -238,6 +261,17 @@ def _add_legend(ax: PolarAxes, baseline: bool, indicators: bool) -> None:
                 [], [], color=DARK_GREY, linestyle="--", label="dashed outline: earlier assessment"
             )
         )
+    if goal:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=GOAL_COLOUR,
+                linestyle=":",
+                linewidth=2,
+                label="dotted outline: goal (where the person would like to be)",
+            )
+        )
     legend = ax.legend(
         handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=8, ncol=1
     )
@@ -245,22 +279,29 @@ def _add_legend(ax: PolarAxes, baseline: bool, indicators: bool) -> None:
 
 
 def _draw_outline(
-    ax: PolarAxes, key: str, before: float | None, centre: float, width: float
+    ax: PolarAxes,
+    key: str,
+    before: float | None,
+    centre: float,
+    width: float,
+    *,
+    goal: bool = False,
 ) -> None:
-    """Outline one domain's baseline score with a dashed line (nothing if it had none)."""
+    """Outline one domain's baseline (dashed) or goal (dotted, purple) score; nothing if it
+    has none."""
     if before is None:
         return
     (outline,) = ax.bar(
         centre,
         radius_of(before) - CENTRE_RADIUS,
-        width=width,
+        width=width * (0.92 if goal else 1.0),
         bottom=CENTRE_RADIUS,
         fill=False,
-        edgecolor=DARK_GREY,
-        linestyle="--",
-        linewidth=1.4,
+        edgecolor=GOAL_COLOUR if goal else DARK_GREY,
+        linestyle=":" if goal else "--",
+        linewidth=2.0 if goal else 1.4,
     )
-    outline.set_gid(f"baseline:{key}")
+    outline.set_gid(f"{'goal' if goal else 'baseline'}:{key}")
 
 
 def _label_domain(
@@ -312,11 +353,8 @@ def _draw_centre(ax: PolarAxes, profile: Profile, framework: Framework) -> None:
         disc.set_gid(f"centre:{item.key}")
         shown = "not rated" if value is None else f"{value:.0f}"
         label = "\n".join(textwrap.wrap(item.title, 8))
-        text_angle = -np.pi / 2 if i == 0 else np.pi / 2
-        if len(items) != 2:
-            text_angle = angle
-        ax.text(
-            text_angle,
+        ax.text(  # inside its own part of the disc, never on the line between two
+            angle,
             CENTRE_RADIUS * 0.5,
             f"{label}\n{shown}",
             ha="center",
