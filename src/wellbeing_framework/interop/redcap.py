@@ -454,7 +454,8 @@ def read_redcap(
         spreadsheet may hold ``10/03/2025``, read day first as in the UK unless False.
     missing
         Text that means "no answer"; default the library's tokens (``n/a``, blank ...)
-        and REDCap's missing-data codes (:data:`~wellbeing_framework.interop.redcap.MISSING_CODES`: ``UNK``, ``NASK`` ...).
+        and REDCap's missing-data codes
+        (:data:`~wellbeing_framework.interop.redcap.MISSING_CODES`: ``UNK``, ``NASK`` ...).
 
     Returns
     -------
