@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from wellbeing_framework import measurement as measurement
     from wellbeing_framework import plot as plot
     from wellbeing_framework import single_case as single_case
+    from wellbeing_framework import teach as teach
     from wellbeing_framework.cohort.disclosure import DisclosurePolicy
     from wellbeing_framework.columns import ColumnSuggestions, suggest_columns
     from wellbeing_framework.continuum import ContinuumRules, Placement, place_on_continuum
@@ -134,6 +135,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "score": ("wellbeing_framework.scoring", "score"),
     "score_one": ("wellbeing_framework.scoring", "score_one"),
     "single_case": ("wellbeing_framework.single_case", None),
+    "teach": ("wellbeing_framework.teach", None),
     "suggest_columns": ("wellbeing_framework.columns", "suggest_columns"),
     "to_long": ("wellbeing_framework.shapes", "to_long"),
     "to_wide": ("wellbeing_framework.shapes", "to_wide"),
@@ -252,6 +254,7 @@ __all__ = [
     "score_one",
     "single_case",
     "suggest_columns",
+    "teach",
     "to_long",
     "to_wide",
     "validate",

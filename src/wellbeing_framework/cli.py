@@ -45,6 +45,7 @@ examples:
   wellbeing framework show                       the framework, domain by domain
   wellbeing framework export -o my.json          a copy to adapt; then
   wellbeing framework validate my.json           check the adaptation
+  wellbeing explore                              the explorer in your browser (teaching)
   wellbeing framework export --format fhir -o questionnaire.json
                                                  the FHIR R4 Questionnaire (or: redcap)
 
@@ -271,6 +272,21 @@ def _add_framework(sub: Any) -> None:
     framework.set_defaults(run="run_framework")
 
 
+def _add_explore(sub: Any) -> None:
+    explore = sub.add_parser(
+        "explore",
+        help="the explorer in your browser: move ratings, watch the profile answer",
+        description="Serve the explorer (needs the [teach] extra) as a web page on this "
+        "computer only (127.0.0.1), with no code shown and no internet needed: one control "
+        "per indicator, the quadrant, scores, the practice continuum and reliable change. "
+        "Ctrl+C stops it.",
+    )
+    explore.add_argument("--port", type=_positive, default=8866, help="port (default 8866)")
+    explore.add_argument("--no-browser", action="store_true", help="do not open a browser window")
+    explore.add_argument("--framework", help="framework JSON file or bundled name")
+    explore.set_defaults(run="run_explore")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``wellbeing`` command."""
     parser = argparse.ArgumentParser(
@@ -284,7 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for add in (_add_demo, _add_columns, _add_score, _add_report, _add_framework):
+    for add in (_add_demo, _add_columns, _add_score, _add_report, _add_framework, _add_explore):
         add(sub)
     return parser
 

@@ -622,3 +622,11 @@ def _export_framework(fw: Framework, args: argparse.Namespace) -> int:
     if args.format == "redcap":
         print("upload it in REDCap: Project Setup > Data Dictionary > Upload")
     return EXIT_OK
+
+
+def run_explore(args: argparse.Namespace) -> int:
+    from wellbeing_framework.teach.serve import serve
+
+    if args.framework is not None:
+        load_framework(args.framework)  # a bad file is refused here, not in the page
+    return serve(args.port, open_browser=not args.no_browser, framework=args.framework)

@@ -13,6 +13,8 @@ EXTRAS: dict[str, str] = {
     "statsmodels": "research",
     "pyreadstat": "interop",
     "fhir": "interop",
+    "ipywidgets": "teach",
+    "voila": "teach",
 }
 
 
