@@ -133,3 +133,19 @@ class TestPlot:
             wf.plot.single_case(two)
         with pytest.raises(ValueError, match="both phase A and phase B"):
             wf.plot.single_case(two, person="a")
+
+
+def test_a_rising_baseline_is_named() -> None:
+    """A baseline already improving (Kendall's tau 1 within it) is said, Tau-U preferred."""
+    data = pd.DataFrame(
+        {
+            "person_id": "p",
+            "wave": range(1, 9),
+            "phase": ["A"] * 5 + ["B"] * 3,
+            "index": [10.0, 20, 30, 40, 50, 60, 70, 80],
+        }
+    )
+    row = wf.single_case.summary(data).loc["p"]
+    assert row["tau"] == 1.0
+    assert row["tau_u"] == pytest.approx((15 - 10) / 15)
+    assert "already improving (Kendall's tau within it 1.00)" in row["reading"]

@@ -128,8 +128,11 @@ def _reading(row: dict[str, Any]) -> str:
         f"PND {row['pnd']:.0f} %; Tau {row['tau']:.2f}; Tau-U {row['tau_u']:.2f} once the "
         "baseline trend is taken out."
     )
-    if row["tau_u"] < row["tau"] - 0.2:
-        words += " Much of the change was already under way in the baseline."
+    if row.get("baseline_trend", 0.0) >= 0.4:
+        words += (
+            f" The baseline was already improving (Kendall's tau within it "
+            f"{row['baseline_trend']:.2f}): Tau-U takes that trend out, so trust it over Tau."
+        )
     if row["n_a"] < SHORT_BASELINE:
         words += (
             f" With {row['n_a']} baseline points these figures are fragile: aim for at "
@@ -152,7 +155,11 @@ def _one(a: np.ndarray, b: np.ndarray, higher: bool) -> dict[str, Any]:
         "tau": tau(a, b, higher_is_better=higher),
         "tau_u": tau_u(a, b, higher_is_better=higher),
     }
+    pairs = len(a) * (len(a) - 1) / 2
+    trend = (row["tau"] - row["tau_u"]) * len(a) * len(b) / pairs if pairs else 0.0
+    row["baseline_trend"] = trend  # Kendall's tau within the baseline, better = +
     row["reading"] = _reading(row)
+    del row["baseline_trend"]
     return row
 
 
