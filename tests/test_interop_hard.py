@@ -400,3 +400,170 @@ def test_cli_fhir_crash_inputs_are_reported(
     assert "Traceback" not in said.err
     assert SECRET not in said.err + said.out
     assert np.isnan(np.nan)
+
+
+class TestSecondRound:
+    """Cases found once the first round was fixed."""
+
+    def test_bundle_entry_not_a_list(
+        self, fw: wf.Framework, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        with pytest.raises(DataFileError, match="its entry is not a list"):
+            wf.interop.read_questionnaire_responses({"resourceType": "Bundle", "entry": 7}, fw)
+        path = tmp_path / "b.json"
+        path.write_text('{"resourceType": "Bundle", "entry": 3.5}')
+        assert main(["score", str(path), "-o", str(tmp_path / "o.csv")]) == 1
+        assert "Traceback" not in capsys.readouterr().err
+
+    def test_a_number_too_long_is_one_bad_line(self, fw: wf.Framework, tmp_path: Path) -> None:
+        row = wf.make_cohort(1, waves=1, seed=1).to_dict("records")[0]
+        good = json.dumps(response(row, fw, 0))
+        path = tmp_path / "r.ndjson"
+        path.write_text(good + "\n" + '{"valueInteger": ' + "9" * 5000 + "}\n")
+        table = wf.interop.read_questionnaire_responses(path, fw, errors="reject")
+        assert len(table) == 1
+        assert table.attrs["read"]["rejected"]["resource"].tolist() == ["line 2"]
+
+    def test_unknown_names_never_echoed(self, fw: wf.Framework) -> None:
+        qr = _qr(fw, [{"linkId": "rb1", "answer": [{f"value{SECRET}": 1}]}])
+        table = wf.interop.read_questionnaire_responses(
+            [qr, {"resourceType": "JaneDoe"}], fw, errors="reject"
+        )
+        said = str(table.attrs["read"]["rejected"].to_dict()) + str(table.attrs["read"])
+        assert SECRET not in said
+        assert "JaneDoe" not in said
+        assert table.attrs["read"]["skipped"] == {"another type": 1}
+
+    def test_codings_of_another_system(self, fw: wf.Framework) -> None:
+        """A SNOMED code "2" is not the rating 2; a matching display is."""
+        foreign = {"system": "http://snomed.info/sct", "code": "2"}
+        with pytest.raises(DataFileError, match="not a point of the scale"):
+            wf.interop.read_questionnaire_responses(
+                [_qr(fw, [{"linkId": "rb1", "answer": [{"valueCoding": foreign}]}])], fw
+            )
+        both = [{"valueInteger": 3, "valueCoding": {"code": "4"}}]
+        with pytest.raises(DataFileError, match="more than one value"):
+            wf.interop.read_questionnaire_responses(
+                [_qr(fw, [{"linkId": "rb1", "answer": both}])], fw
+            )
+
+    def test_long_record_ids_stay_text(self, fw: wf.Framework, tmp_path: Path) -> None:
+        path = tmp_path / "e.csv"
+        path.write_text(
+            "record_id,assessment_date,rb1\n12345678901234567,2025-03-10,4\n"
+            "12345678901234568,2025-06-10,5\n"
+        )
+        table = wf.interop.read_redcap(path, fw)
+        assert table["person_id"].tolist() == ["12345678901234567", "12345678901234568"]
+
+    def test_redcap_waves_per_arm_and_bad_rows(self, fw: wf.Framework, tmp_path: Path) -> None:
+        path = tmp_path / "e.csv"
+        path.write_text(
+            "record_id,redcap_event_name,rb1\n1,baseline_arm_1,4\n1,review_arm_1,5\n"
+            "2,baseline_arm_2,3\n2,review_arm_2,3\n"
+        )
+        assert wf.interop.read_redcap(path, fw)["wave"].tolist() == [1, 2, 1, 2]
+        path.write_text("record_id,redcap_event_name,rb1\n1,baseline_arm_1,4\n1,,5\n")
+        with pytest.raises(DataFileError, match="1 rows name no event"):
+            wf.interop.read_redcap(path, fw)
+        path.write_text(
+            "record_id,redcap_repeat_instrument,redcap_repeat_instance,rb1\n"
+            "1,ni_social_wellbeing,abc,4\n"
+        )
+        with pytest.raises(DataFileError, match="repeat instance that is not a whole number"):
+            wf.interop.read_redcap(path, fw)
+        path.write_text("record_id,RB1,rb1\n1,4,4\n")
+        with pytest.raises(DataFileError, match="two headers each name rb1"):
+            wf.interop.read_redcap(path, fw)
+
+    def test_large_instances_keep_their_order(self, fw: wf.Framework, tmp_path: Path) -> None:
+        path = tmp_path / "e.csv"
+        path.write_text(
+            "record_id,redcap_event_name,redcap_repeat_instrument,"
+            "redcap_repeat_instance,rb1\n1,a_arm_1,ni_social_wellbeing,2000000,4\n"
+            "1,b_arm_1,ni_social_wellbeing,1,5\n1,a_arm_1,ni_social_wellbeing,1,3\n"
+        )
+        assert wf.interop.read_redcap(path, fw)["wave"].tolist() == [2, 3, 1]
+
+    def test_cli_date_options_reach_redcap(
+        self, fw: wf.Framework, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        path = tmp_path / "e.csv"
+        path.write_text(
+            "record_id,assessment_date,rater,"
+            + ",".join(fw.indicator_keys)
+            + "\n7,03/10/2025,self,"
+            + ",".join(["4"] * 18)
+            + "\n"
+        )
+        out = tmp_path / "s.parquet"
+        assert main(["score", str(path), "-o", str(out), "--month-first"]) == 0
+        assert str(wf.read_ratings(out)["assessment_date"].iloc[0].date()) == "2025-03-10"
+        assert main(["score", str(path), "-o", str(out), "--columns", "x.json"]) == 2
+        assert "apply to tables" in capsys.readouterr().err
+
+    def test_observations_refuse_text_scores_without_echo(self, fw: wf.Framework) -> None:
+        scores = wf.score(wf.make_cohort(3, waves=1, seed=1), fw)
+        scores["rb"] = scores["rb"].astype(object)
+        scores.loc[0, "rb"] = f"{SECRET} refused"
+        with pytest.raises(ValueError, match="rb: 1 values that are not numbers") as caught:
+            wf.interop.to_observations(scores, fw)
+        assert SECRET not in str(caught.value)
+        with pytest.raises(TypeError):
+            wf.interop.to_observations([1, 2], fw)  # type: ignore[arg-type]
+
+    def test_text_dates_read_by_the_rule(self, fw: wf.Framework) -> None:
+        scores = wf.score(wf.make_cohort(1, waves=1, seed=1, practitioner_share=0), fw)
+        scores["assessment_date"] = ["03/10/2025"]
+        out = wf.interop.to_observations(scores, fw)
+        assert out["entry"][0]["resource"]["effectiveDateTime"] == "2025-10-03"  # day first
+
+    def test_base_with_a_slash_is_one_base(self, fw: wf.Framework) -> None:
+        base = "https://fhir.example.org/"
+        q = wf.interop.to_questionnaire(fw, base=base)
+        system = wf.interop.to_code_system(fw, base=base)["url"]
+        assert "//CodeSystem" not in system
+        assert q["item"][1]["code"][0]["system"] == system
+        with pytest.raises(ValueError, match="absolute URL"):
+            wf.interop.to_code_system(fw, base="Jane Doe")
+
+    def test_csv_index_cells_are_safe(self, tmp_path: Path) -> None:
+        table = pd.DataFrame({"v": [1, 2]}, index=pd.Index(["=1+1", "@SUM(A1)"], name="=who"))
+        text = wf.write_table(table, tmp_path / "x.csv", index=True).read_text(
+            encoding="utf-8-sig"
+        )
+        assert '"\'=who"' in text
+        assert '"\'=1+1"' in text
+
+    def test_negative_scale_in_redcap(self) -> None:
+        from test_interop_files import redcap_eval
+
+        framework = wf.framework_from_dict(
+            {
+                "key": "x",
+                "title": "X",
+                "version": "1",
+                "scale": {"min": -2, "max": 2, "labels": ["a", "b", "c", "d", "e"]},
+                "domains": [
+                    {
+                        "key": "d",
+                        "title": "D",
+                        "indicators": [{"key": "d1", "text": "one"}, {"key": "d2", "text": "two"}],
+                    }
+                ],
+            }
+        )
+        table = wf.interop.redcap_dictionary(framework).set_index("Variable / Field Name")
+        assert table.loc["d1", "Choices, Calculations, OR Slider Labels"].startswith("-2, a")
+        calc = table.loc["d_score", "Choices, Calculations, OR Slider Labels"]
+        assert redcap_eval(calc, {"d1": -2, "d2": 2}) == 50.0
+
+    def test_stale_sidecar_changes_nothing(self, fw: wf.Framework, tmp_path: Path) -> None:
+        scores = wf.score(wf.make_cohort(5, waves=1, seed=1, practitioner_share=0), fw)
+        out = wf.write_table(scores, tmp_path / "s.dta")
+        frame = scores.assign(flag_safeguarding=[0, 2, 1, 0, 3][: len(scores)])[
+            ["person_id", "flag_safeguarding"]
+        ]
+        pyreadstat.write_dta(frame, out)  # rewritten by another tool; the sidecar stays
+        back = wf.read_ratings(out)
+        assert back["flag_safeguarding"].tolist()[:3] == [0, 2, 1]

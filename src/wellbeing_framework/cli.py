@@ -361,6 +361,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         said = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         say(f"error: {said}")
         return EXIT_USAGE
+    except Exception as exc:  # a fault of the library's, not the user's: no traceback
+        if args.debug:
+            raise
+        say(
+            f"error: the command failed unexpectedly ({type(exc).__name__}). Run it again "
+            "with --debug and report what it prints."
+        )
+        return EXIT_USAGE
     return code
 
 

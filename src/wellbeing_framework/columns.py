@@ -68,6 +68,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "case no",
         "participant",
         "participant id",
+        "record id",
+        "study id",
         "id",
     ),
     "assessment_date": (

@@ -365,16 +365,30 @@ def _read_system(args: argparse.Namespace, kind: str) -> pd.DataFrame:
     from wellbeing_framework.interop import read_questionnaire_responses, read_redcap
 
     fw = _framework(args)
+    given = [
+        f
+        for f, v in (
+            ("--columns", getattr(args, "columns", None)),
+            ("--sheet", getattr(args, "sheet", None)),
+        )
+        if v is not None
+    ]
+    if given:
+        msg = f"{' and '.join(given)} apply to tables, not to {kind.upper()} input"
+        raise ValueError(msg)
     if kind == "fhir":
         data = read_questionnaire_responses(args.input, fw, errors="reject")
     else:
-        data = read_redcap(args.input, fw)
+        data = read_redcap(args.input, fw, **_date_rule(args))
     info = data.attrs.get(READ_KEY, {})
     if "where" in info:
         print(f"read {info['where']}")
     for what, count in info.get("skipped", {}).items():
         shown = f"resources of type {what}" if kind == "fhir" else what
         print(f"{count} {shown} skipped (not assessments)")
+    for token, count in info.get("missing", {}).items():
+        shown = "empty cells" if token == "" else f"cells holding {token!r}"
+        print(f"{count} {shown} read as missing answers")
     return data
 
 
@@ -513,6 +527,8 @@ def run_score(args: argparse.Namespace) -> int:
         say(f"{args.input}: {len(unread)} responses cannot be read; nothing written.")
         for where, problems in unread.head(20).itertuples(index=False, name=None):
             say(f"  {where}: {problems}")
+        if not report.ok:  # the responses that could be read have problems of their own
+            say(report.summary(limit=10, sheet_rows=True, notes=False))
         say("Fix them, or pass --rejected FILE to score the others and list these there.")
         return EXIT_INVALID
     if not report.ok and args.rejected is None:

@@ -345,10 +345,11 @@ def _as_labels(data: pd.DataFrame, meta: Any, own: dict[str, Any] | None) -> lis
         labels = value_labels.get(name)
         if not pd.api.types.is_numeric_dtype(data[name].dtype):
             continue
-        if name in boolean:
+        present = set(pd.to_numeric(data[name], errors="coerce").dropna().tolist())
+        if name in boolean and present <= {0.0, 1.0}:  # a stale sidecar changes nothing
             number = pd.to_numeric(data[name], errors="coerce")
             data[name] = pd.array([pd.NA if math.isnan(v) else bool(v) for v in number], "boolean")
-        elif labels and name in categorical:
+        elif labels and name in categorical and present <= set(labels):
             mapped = data[name].map(lambda v, w=labels: w.get(v, None if _blank(v) else f"{v:g}"))
             order = [labels[k] for k in sorted(labels)]
             extra = sorted({m for m in mapped.dropna() if m not in order})

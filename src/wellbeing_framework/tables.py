@@ -182,9 +182,10 @@ def write_table(
     if suffix not in _CSV | _XLSX:
         msg = f"cannot write {suffix or 'a file without suffix'}: use {_FORMATS}"
         raise DataFileError(msg, out.name)
-    safe = _safe_frame(data if decimals is None else _rounded(data, decimals))
+    plain = data.reset_index() if index else data  # the index is cells too: made safe
+    safe = _safe_frame(plain if decimals is None else _rounded(plain, decimals))
     with replacing(out) as part:
-        _write_text_table(safe, part, suffix, index=index)
+        _write_text_table(safe, part, suffix, index=False)
     side = sidecar_path(out)
     if meta is not None:
         write_text(side, json.dumps(meta, indent=2, ensure_ascii=False) + "\n")

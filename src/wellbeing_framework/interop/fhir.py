@@ -21,6 +21,7 @@ __all__ = [
     "DEFAULT_BASE",
     "ORDINAL_VALUE",
     "canonical",
+    "check_base",
     "code_system_url",
     "coding",
     "computable_name",
@@ -59,19 +60,32 @@ def computable_name(text: str) -> str:
     return name if name[:1].isalpha() else f"F{name}"
 
 
+def check_base(base: object) -> str:
+    """The base as every URL uses it (no trailing ``/``), or a ValueError.
+
+    Examples
+    --------
+    >>> check_base("https://fhir.example.org/")
+    'https://fhir.example.org'
+    """
+    if not isinstance(base, str) or not re.match(r"^(https?://[^\s/]+\S*|urn:\S+)$", base):
+        raise ValueError("base must be an absolute URL (https://...) or a URN, with no spaces")
+    return base.rstrip("/")
+
+
 def canonical(framework: Framework, base: str = DEFAULT_BASE) -> str:
     """The framework's Questionnaire URL: ``{base}/Questionnaire/{id}``."""
-    return f"{base}/Questionnaire/{fhir_id(framework.key)}"
+    return f"{check_base(base)}/Questionnaire/{fhir_id(framework.key)}"
 
 
 def code_system_url(framework: Framework, base: str = DEFAULT_BASE) -> str:
     """The URL of the framework's CodeSystem: ``{base}/CodeSystem/{id}``."""
-    return f"{base}/CodeSystem/{fhir_id(framework.key)}"
+    return f"{check_base(base)}/CodeSystem/{fhir_id(framework.key)}"
 
 
 def extension_url(name: str, base: str = DEFAULT_BASE) -> str:
     """The URL of one of the library's extensions: ``{base}/StructureDefinition/{name}``."""
-    return f"{base}/StructureDefinition/{name}"
+    return f"{check_base(base)}/StructureDefinition/{name}"
 
 
 def coding(system: str, code: str, display: str | None = None) -> dict[str, Any]:

@@ -155,6 +155,46 @@ def _observation(
     return observation
 
 
+def _checked(scores: pd.DataFrame, fw: Framework) -> pd.DataFrame:
+    """The scores with numbers for scores and dates for dates, or one error listing every
+    column that holds something else (by count, never by value)."""
+    import pandas as pd
+
+    from wellbeing_framework.dates import parse_dates
+
+    out = scores.copy()
+    problems = []
+    repeated = sorted({str(c) for c in out.columns if list(out.columns).count(c) > 1})
+    if repeated:
+        raise ValueError(f"the table has two columns named {', '.join(repeated)}")
+    keys = [*(d.key for d in fw.domains), *(c.key for c in fw.centre), "index"]
+    for key in [k for k in keys if k in out.columns]:
+        number = pd.to_numeric(out[key], errors="coerce")
+        bad = int((number.isna() & out[key].notna()).sum())
+        if bad:
+            problems.append(f"{key}: {bad} values that are not numbers")
+        out[key] = number
+    for flag in [c for c in out.columns if str(c).startswith("flag_")]:
+        bad = 0
+        for value in out[flag]:
+            try:
+                if _present(value):
+                    _flag(value, str(flag))
+            except ValueError:
+                bad += 1
+        if bad:
+            problems.append(f"{flag}: {bad} values that are not true or false")
+    date = "assessment_date"
+    if date in out.columns and not pd.api.types.is_datetime64_any_dtype(out[date].dtype):
+        parsed = parse_dates(out[date])
+        if parsed.problems.any():
+            problems.append(f"{date}: {int(parsed.problems.sum())} dates that cannot be read")
+        out[date] = parsed.values
+    if problems:
+        raise ValueError("the scores cannot be written as Observations: " + "; ".join(problems))
+    return out
+
+
 def to_observations(
     scores: pd.DataFrame,
     fw: Framework,
@@ -200,7 +240,11 @@ def to_observations(
     Raises
     ------
     ValueError
-        If the table is not a scores table of ``fw`` (no domain score columns).
+        If the table is not a scores table of ``fw`` (no domain score columns), or holds
+        scores that are not numbers, flags that are not true or false, or dates that cannot
+        be read (every such column listed, by count).
+    TypeError
+        If ``scores`` is not a DataFrame or ``fw`` not a Framework.
 
     Examples
     --------
@@ -215,6 +259,12 @@ def to_observations(
     >>> rb["code"]["coding"][0]["code"], rb["valueQuantity"]["value"], scores["rb"].iloc[0]
     ('rb', 25.0, np.float64(25.0))
     """
+    import pandas as pd
+
+    from wellbeing_framework.framework import Framework
+
+    if not isinstance(scores, pd.DataFrame) or not isinstance(fw, Framework):
+        raise TypeError("to_observations takes a scores table (a DataFrame) and a Framework")
     missing = [d.key for d in fw.domains if d.key not in scores.columns]
     if missing:
         msg = (
@@ -225,6 +275,7 @@ def to_observations(
     if bundle_type not in ("collection", "transaction"):
         raise ValueError(f"bundle_type must be 'collection' or 'transaction', not {bundle_type!r}")
     system = code_system_url(fw, base)
+    scores = _checked(scores, fw)
     names = {"index": "Wellbeing index"}
     names.update({d.key: d.title for d in fw.domains})
     names.update({c.key: c.title for c in fw.centre})

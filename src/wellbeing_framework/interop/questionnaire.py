@@ -93,7 +93,7 @@ def score_expression(domain: Domain, framework: Framework, rules: ScoringRules) 
     need = math.ceil(rules.min_answered * len(domain.indicators) - 1e-9)
     mean = f"({items}.select(({value}) * {weight}).sum() / {items}.select({weight}).sum())"
     span = scale.max - scale.min
-    return f"iif({items}.count() >= {need}, ({mean} - {scale.min}) / {span} * 100, {{}})"
+    return f"iif({items}.count() >= {need}, ({mean} - ({scale.min})) / {span} * 100, {{}})"
 
 
 def _domain_group(
@@ -473,6 +473,21 @@ def from_questionnaire(doc: Mapping[str, Any]) -> Framework:
         problems.append("no answerable items @ $.item")
     if problems:
         raise FrameworkDefinitionError(problems)
+    try:
+        document = _document(doc, parts, scales)
+    except (TypeError, ValueError, KeyError, AttributeError):
+        msg = "the Questionnaire's identifier or extensions cannot be read @ $"
+        raise FrameworkDefinitionError([msg]) from None
+    try:
+        return framework_from_dict(document)
+    except FrameworkDefinitionError as exc:  # paths of the framework it would describe
+        said = [f"as a framework: {p}" for p in exc.problems]
+        raise FrameworkDefinitionError(said) from None
+
+
+def _document(
+    doc: Mapping[str, Any], parts: dict[str, Any], scales: list[tuple[dict[str, Any], str]]
+) -> dict[str, Any]:
     scale = dict(scales[0][0])
     if parts["question"]:
         scale["question"] = parts["question"]
@@ -488,11 +503,7 @@ def from_questionnaire(doc: Mapping[str, Any]) -> Framework:
     if parts["centre"]:
         document["centre"] = parts["centre"]
     document.update(_provenance_back(doc))
-    try:
-        return framework_from_dict(document)
-    except FrameworkDefinitionError as exc:  # paths of the framework it would describe
-        said = [f"as a framework: {p}" for p in exc.problems]
-        raise FrameworkDefinitionError(said) from None
+    return document
 
 
 def _framework_key(doc: Mapping[str, Any]) -> str:

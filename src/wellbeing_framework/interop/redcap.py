@@ -196,7 +196,7 @@ def score_calculation(domain_key: str, framework: Framework, rules: ScoringRules
     need = math.ceil(rules.min_answered * len(domain.indicators) - 1e-9)
     mean = f"sum({values})/sum({weight_sum})"
     span = scale.max - scale.min
-    return f"if(sum({answered})>={need},round(({mean}-{scale.min:g})/{span:g}*100,2),'')"
+    return f"if(sum({answered})>={need},round(({mean}-({scale.min:g}))/{span:g}*100,2),'')"
 
 
 def redcap_dictionary(
@@ -305,8 +305,12 @@ def redcap_dictionary(
         rows += _calculated_rows(framework, rules, names, form)
     from wellbeing_framework.tables import neutralise
 
-    # a label a spreadsheet could run as a formula ("=...", "@...") is made safe to open
-    return pd.DataFrame(rows, columns=list(DICTIONARY_COLUMNS)).map(neutralise)
+    table = pd.DataFrame(rows, columns=list(DICTIONARY_COLUMNS))
+    # a label a spreadsheet could run as a formula ("=...", "@...") is made safe to open;
+    # choices start with a code and calculations are REDCap's own, so they stay as written
+    for column in ("Section Header", "Field Label", "Field Note"):
+        table[column] = table[column].map(neutralise)
+    return table
 
 
 def _calculated_rows(
@@ -388,39 +392,77 @@ def _answers_from_labels(data: pd.DataFrame, fields: Sequence[str], framework: F
         data[field] = numbers if numbers.notna().sum() == mapped.notna().sum() else mapped
 
 
-def _waves(data: pd.DataFrame, events: Sequence[str] | None) -> tuple[Any, list[str]]:
-    """Each row's wave, and the events' order. In a longitudinal project the wave is the
-    event's place in the project (``events``, else the order events first appear), the
-    same for everyone; without events it is the repeat instance; with both, the
-    assessments are counted per person over events and instances."""
-    import numpy as np
+_ARM = re.compile(r"_arm_(\d+)$")
+
+
+def _instances(data: pd.DataFrame, name: str) -> Any:
+    """The repeat instance of each row (1 where none is given), refusing bad ones."""
     import pandas as pd
 
-    order: list[str] = []
-    instance = pd.Series(1.0, index=data.index)
-    if _INSTANCE in data.columns:
-        instance = pd.to_numeric(data[_INSTANCE], errors="coerce").astype(float).fillna(1.0)
-    repeats = bool((instance > 1).any())
-    if _EVENT not in data.columns:
-        return instance.astype(np.int64).to_numpy(), order
+    if _INSTANCE not in data.columns:
+        return pd.Series(1, index=data.index, dtype="int64")
+    given = data[_INSTANCE]
+    number = pd.to_numeric(given, errors="coerce")
+    bad = given.notna() & ~(number.notna() & (number >= 1) & (number % 1 == 0))
+    if bad.any():
+        msg = f"{int(bad.sum())} rows have a repeat instance that is not a whole number from 1"
+        raise DataFileError(msg, name)
+    return number.fillna(1).astype("int64")
+
+
+def _event_places(
+    data: pd.DataFrame, events: Sequence[str] | None, name: str
+) -> tuple[Any, list[str]]:
+    """Each row's event's place within its arm (1 = the arm's first event), and the order."""
     if isinstance(events, str):
         raise TypeError("events must be a list of event names, not one string")
-    seen = [str(e) for e in data[_EVENT].dropna().unique()]
+    blank = data[_EVENT].isna() | data[_EVENT].astype(str).str.strip().eq("")
+    if blank.any():
+        msg = f"{int(blank.sum())} rows name no event: a longitudinal export names each row's"
+        raise DataFileError(msg + " event", name)
+    seen = list(dict.fromkeys(str(e) for e in data[_EVENT]))
     if events is not None:
         unknown = [e for e in seen if e not in events]
         if unknown:
             msg = f"{len(unknown)} events of the export are not in events= (give them all)"
             raise ValueError(msg)
-        order = list(events)
+        order = list(dict.fromkeys(events))
     else:
         order = seen
-    places = {e: float(i + 1) for i, e in enumerate(order)}
-    position = data[_EVENT].astype(object).map(places).astype(float).fillna(0.0)
-    if not repeats:
-        return position.astype(np.int64).to_numpy(), order
-    key = position * 1e6 + instance
-    ranks = key.groupby(data["person_id"].astype(str).to_numpy(), sort=False).rank(method="dense")
-    return ranks.astype(np.int64).to_numpy(), order
+    places: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    for event in order:  # within each arm: baseline_arm_2 is wave 1 of arm 2
+        arm = match.group(1) if (match := _ARM.search(event)) else ""
+        counts[arm] = counts.get(arm, 0) + 1
+        places[event] = counts[arm]
+    return data[_EVENT].astype(str).map(places), order
+
+
+def _waves(data: pd.DataFrame, events: Sequence[str] | None, name: str) -> tuple[Any, list[str]]:
+    """Each row's wave, and the events' order. In a longitudinal project the wave is the
+    event's place among its arm's events (``events``, else the order events first appear),
+    the same for everyone; without events it is the repeat instance; with both, the
+    assessments are counted per person over events and instances."""
+    import numpy as np
+    import pandas as pd
+
+    instance = _instances(data, name)
+    if _EVENT not in data.columns:
+        return instance.to_numpy(dtype=np.int64), []
+    position, order = _event_places(data, events, name)
+    if not bool((instance > 1).any()):
+        return position.to_numpy(dtype=np.int64), order
+    keys = pd.DataFrame(
+        {
+            "p": data["person_id"].astype(str).to_numpy(),
+            "e": position.to_numpy(),
+            "i": instance.to_numpy(),
+        }
+    )
+    ordered = keys.sort_values(["p", "e", "i"], kind="stable")
+    new = (ordered[["p", "e", "i"]] != ordered[["p", "e", "i"]].shift()).any(axis=1)
+    rank = new.astype(int).groupby(ordered["p"]).cumsum()
+    return rank.reindex(keys.index).to_numpy(dtype=np.int64), order
 
 
 def read_redcap(
@@ -430,6 +472,7 @@ def read_redcap(
     events: Sequence[str] | None = None,
     record: str = "record_id",
     dayfirst: bool = True,
+    date_format: str | None = None,
     missing: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Read a REDCap records export (CSV, raw or labelled) into a ratings table.
@@ -452,6 +495,8 @@ def read_redcap(
     dayfirst
         REDCap exports dates year first (``2025-03-10``); an export saved again by a
         spreadsheet may hold ``10/03/2025``, read day first as in the UK unless False.
+    date_format
+        A ``strptime`` format for every text date instead of the rule.
     missing
         Text that means "no answer"; default the library's tokens (``n/a``, blank ...)
         and REDCap's missing-data codes
@@ -496,9 +541,13 @@ def read_redcap(
     from wellbeing_framework.tables import MISSING_TOKENS, READ_KEY, read_ratings
 
     tokens = (*MISSING_TOKENS, *MISSING_CODES) if missing is None else missing
-    data = read_ratings(path, dayfirst=dayfirst, missing=tokens)
+    data = read_ratings(path, dayfirst=dayfirst, date_format=date_format, missing=tokens)
     name = os.fspath(path).replace("\\", "/").rsplit("/", 1)[-1]
     data = data.rename(columns=_own_columns(data, fw, record))
+    repeated = sorted({str(c) for c in data.columns if list(data.columns).count(c) > 1})
+    if repeated:
+        msg = f"two headers each name {', '.join(repeated)} (a label beside a field name?)"
+        raise DataFileError(msg, name)
     if "record_id" not in data.columns:
         msg = (
             f"no {record!r} column: not a REDCap records export of this instrument (give the "
@@ -512,7 +561,8 @@ def read_redcap(
     data = data.drop(columns=[c for c in data.columns if c in calculated])
     rated = [k for k in keys if k in data.columns]
     _answers_from_labels(data, rated, fw)
-    return _assessments(data, fw, rated, events, data.attrs.get(READ_KEY, {}), dayfirst)
+    info = {**data.attrs.get(READ_KEY, {}), "file": name}
+    return _assessments(data, fw, rated, events, info, (dayfirst, date_format))
 
 
 def _own_columns(data: pd.DataFrame, fw: Framework, record: str) -> dict[str, str]:
@@ -535,7 +585,7 @@ def _assessments(
     rated: list[str],
     events: Sequence[str] | None,
     info: dict[str, Any],
-    dayfirst: bool,
+    rule: tuple[bool, str | None],
 ) -> pd.DataFrame:
     import pandas as pd
 
@@ -564,11 +614,12 @@ def _assessments(
     ):  # by the library's one date rule, when every date reads by it
         from wellbeing_framework.dates import parse_dates
 
-        parsed = parse_dates(data["assessment_date"], dayfirst=dayfirst)
+        parsed = parse_dates(data["assessment_date"], dayfirst=rule[0], date_format=rule[1])
         if not parsed.problems.any():
             data["assessment_date"] = parsed.values
-    wave, order = _waves(data, events)
+    wave, order = _waves(data, events, info.get("file", "the export"))
     data.insert(1, "wave", wave)
+    info.pop("file", None)
     data.attrs[READ_KEY] = {**info, "skipped": skipped, "events": order}
     return data
 

@@ -28,7 +28,56 @@ _RATER_OF = {
     "RelatedPerson": "related person",
 }
 _KNOWN_PARTS = ("scale-question", "centre-items")
-_TYPE_NAME = re.compile(r"^[A-Z][A-Za-z]{1,63}$")  # how FHIR names a resource type
+#: Resource types named when counted as skipped; any other is "another type", since a
+#: made-up type name could hold a person's name.
+_KNOWN_TYPES = frozenset(
+    [
+        "Patient",
+        "Practitioner",
+        "PractitionerRole",
+        "RelatedPerson",
+        "Organization",
+        "Questionnaire",
+        "Observation",
+        "Encounter",
+        "EpisodeOfCare",
+        "Condition",
+        "CarePlan",
+        "CareTeam",
+        "Goal",
+        "Group",
+        "Location",
+        "Provenance",
+        "AuditEvent",
+        "Consent",
+        "DocumentReference",
+        "ServiceRequest",
+        "Task",
+        "Appointment",
+        "OperationOutcome",
+        "List",
+        "Composition",
+        "Bundle",
+        "Binary",
+    ]
+)
+#: The answer types of a QuestionnaireResponse (FHIR R4 value[x]).
+_ANSWER_TYPES = frozenset(
+    [
+        "valueBoolean",
+        "valueDecimal",
+        "valueInteger",
+        "valueDate",
+        "valueDateTime",
+        "valueTime",
+        "valueString",
+        "valueUri",
+        "valueAttachment",
+        "valueCoding",
+        "valueQuantity",
+        "valueReference",
+    ]
+)
 Where = str  # "entry 3", "line 7", "file 2, entry 1": a position, never content
 
 
@@ -44,12 +93,18 @@ def _json_file(path: Path, where: str) -> Any:
         raise DataFileError(f"{where}not UTF-8 text", path.name) from None
     except RecursionError:
         raise DataFileError(f"{where}JSON nested too deeply to read", path.name) from None
+    except ValueError:  # a number longer than Python reads (4300 digits)
+        raise DataFileError(f"{where}a number too long to read", path.name) from None
 
 
 def _unpack(document: Any, prefix: str) -> Iterator[tuple[Where, Any]]:
     """The resources of one parsed document: a Bundle's entries, a list's items, or it."""
     if isinstance(document, Mapping) and document.get("resourceType") == "Bundle":
-        for n, entry in enumerate(document.get("entry", []) or [], start=1):
+        entries = document.get("entry", []) or []
+        if not isinstance(entries, list):
+            yield prefix.rstrip(", ") or "the Bundle", _Unreadable("its entry is not a list")
+            return
+        for n, entry in enumerate(entries, start=1):
             resource = entry.get("resource") if isinstance(entry, Mapping) else None
             yield f"{prefix}entry {n}", resource
     elif isinstance(document, list):
@@ -77,7 +132,7 @@ def _ndjson(path: Path) -> Iterator[tuple[Where, Any]]:
             continue
         try:
             yield f"line {n}", json.loads(line)
-        except (json.JSONDecodeError, RecursionError):
+        except (ValueError, RecursionError):  # not JSON, or a number too long to read
             yield f"line {n}", _Unreadable("not JSON")
 
 
@@ -201,24 +256,33 @@ def _finite(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _coding_value(code: Mapping[str, Any], labels: Mapping[str, int]) -> float | None:
+def _coding_value(code: Mapping[str, Any], labels: Mapping[str, int], system: str) -> float | None:
+    """A coded answer's rating: by its ordinalValue or its number code when it is the
+    framework's code (or has no system), else only by its display matching a scale label;
+    None when these disagree or nothing matches."""
+    found: list[float] = []
+    own = code.get("system") in (None, system)
     extensions = code.get("extension", [])
     for e in extensions if isinstance(extensions, list) else []:
         if isinstance(e, Mapping) and e.get("url") == ORDINAL_VALUE:
             ordinal = _finite(e.get("valueDecimal"))
-            if ordinal is not None:
-                return ordinal
+            if ordinal is not None and own:
+                found.append(ordinal)
     text = code.get("code")
-    if isinstance(text, str) and _NUMBER_CODE.match(text.strip()):
-        return _finite(float(text))
+    if own and isinstance(text, str) and _NUMBER_CODE.match(text.strip()):
+        number = _finite(float(text))
+        if number is not None:
+            found.append(number)
     display = code.get("display")
     if isinstance(display, str) and display.strip().casefold() in labels:
-        return float(labels[display.strip().casefold()])
-    return None
+        found.append(float(labels[display.strip().casefold()]))
+    elif not own:
+        return None  # another code system's number is not a point of this scale
+    return found[0] if found and all(v == found[0] for v in found) else None
 
 
 def _answer(
-    item: Mapping[str, Any], name: str, labels: Mapping[str, int]
+    item: Mapping[str, Any], name: str, labels: Mapping[str, int], system: str
 ) -> tuple[float | None, str | None]:
     """The rating an item holds, or why it holds none that can be read."""
     answers = item.get("answer")
@@ -229,6 +293,8 @@ def _answer(
     if len(answers) > 1:
         return None, f"{name} has {len(answers)} answers, not one"
     answer = answers[0]
+    if sum(1 for k in answer if isinstance(k, str) and k.startswith("value")) > 1:
+        return None, f"{name}: an answer with more than one value"
     for kind in ("valueInteger", "valueDecimal"):
         if kind in answer:
             value = _finite(answer[kind])
@@ -237,12 +303,16 @@ def _answer(
             return value, None
     if "valueCoding" in answer:
         coded = answer["valueCoding"]
-        value = _coding_value(coded, labels) if isinstance(coded, Mapping) else None
+        value = _coding_value(coded, labels, system) if isinstance(coded, Mapping) else None
         if value is None:
             return None, f"{name}: a coding that is not a point of the scale"
         return value, None
     kinds = [k for k in answer if isinstance(k, str) and k.startswith("value")]
-    shown = kinds[0] if kinds and len(kinds[0]) < 30 else "no value"
+    shown = (
+        (kinds[0] if kinds[0] in _ANSWER_TYPES else "an unknown value type")
+        if kinds
+        else "no value"
+    )
     return None, f"{name}: {shown} where a rating was expected"
 
 
@@ -263,6 +333,7 @@ def _row(
     resource: Mapping[str, Any], fw: Framework, url: str, labels: Mapping[str, int]
 ) -> tuple[dict[str, Any], list[str]]:
     problems: list[str] = []
+    system = url.replace("/Questionnaire/", "/CodeSystem/")
     wrong = _questionnaire_problem(resource, url, fw.version)
     if wrong:
         problems.append(wrong)
@@ -292,7 +363,7 @@ def _row(
         if isinstance(key, str) and key in rated:
             if key in row:
                 problems.append(f"item {key!r} appears twice")
-            value, problem = _answer(item, f"item {key!r}", labels)
+            value, problem = _answer(item, f"item {key!r}", labels, system)
             row[key] = value
             if problem:
                 problems.append(problem)
@@ -423,7 +494,7 @@ def read_questionnaire_responses(
             rejected.append((where, "not a FHIR resource (no resourceType)"))
             continue
         if kind != "QuestionnaireResponse":
-            shown = kind if _TYPE_NAME.match(kind) else "(not a resource type)"
+            shown = kind if kind in _KNOWN_TYPES else "another type"
             skipped[shown] = skipped.get(shown, 0) + 1
             continue
         try:
