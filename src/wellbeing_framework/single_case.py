@@ -42,10 +42,36 @@ _B = ("b", "intervention", "treatment")
 SHORT_BASELINE = 5
 
 
-def _signs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """sign(b_j − a_i) for every pair: +1 when B is higher."""
-    signs: np.ndarray = np.sign(b[None, :] - a[:, None])
-    return signs
+def _values(a: Values, b: Values) -> tuple[np.ndarray, np.ndarray]:
+    """Both phases as finite numbers, or a ValueError (never echoing a value)."""
+    try:
+        av = np.atleast_1d(np.asarray(a, dtype=float))
+        bv = np.atleast_1d(np.asarray(b, dtype=float))
+    except (TypeError, ValueError):
+        raise ValueError("the phases must hold numbers only") from None
+    if av.ndim != 1 or bv.ndim != 1 or not len(av) or not len(bv):
+        raise ValueError("each phase needs at least one value, in a flat sequence")
+    if not (np.isfinite(av).all() and np.isfinite(bv).all()):
+        raise ValueError("the phases hold missing or infinite values: leave them out first")
+    return av, bv
+
+
+def _pairs(a: np.ndarray, b: np.ndarray, higher: bool) -> tuple[int, int, int]:
+    """Of the nA x nB pairs: how many B is better in, worse in, and tied (by sorting, so
+    long phases cost little memory)."""
+    if not higher:
+        a, b = -a, -b
+    ordered = np.sort(a)
+    below = np.searchsorted(ordered, b, side="left")  # A points under each B point
+    at_most = np.searchsorted(ordered, b, side="right")
+    better = int(below.sum())
+    ties = int((at_most - below).sum())
+    return better, len(a) * len(b) - better - ties, ties
+
+
+def _kendall_s(a: np.ndarray) -> int:
+    """Kendall's S within a phase in time order: later higher +1, later lower -1."""
+    return int(sum(np.sign(a[i + 1 :] - a[i]).sum() for i in range(len(a) - 1)))
 
 
 def nap(a: Values, b: Values, *, higher_is_better: bool = True) -> float:
@@ -57,8 +83,9 @@ def nap(a: Values, b: Values, *, higher_is_better: bool = True) -> float:
     >>> nap([1, 2, 3], [3, 4, 5])  # 8 of 9 pairs better, 1 tie
     0.9444444444444444
     """
-    s = _signs(np.asarray(a, float), np.asarray(b, float)) * (1 if higher_is_better else -1)
-    return float(((s > 0).sum() + 0.5 * (s == 0).sum()) / s.size)
+    av, bv = _values(a, b)
+    better, _, ties = _pairs(av, bv, higher_is_better)
+    return (better + 0.5 * ties) / (len(av) * len(bv))
 
 
 def pnd(a: Values, b: Values, *, higher_is_better: bool = True) -> float:
@@ -70,7 +97,7 @@ def pnd(a: Values, b: Values, *, higher_is_better: bool = True) -> float:
     >>> round(pnd([1, 2, 3], [3, 4, 5]), 2)  # 4 and 5 beat the best baseline point, 3
     66.67
     """
-    av, bv = np.asarray(a, float), np.asarray(b, float)
+    av, bv = _values(a, b)
     beaten = bv > av.max() if higher_is_better else bv < av.min()
     return float(100 * beaten.mean())
 
@@ -83,8 +110,9 @@ def tau(a: Values, b: Values, *, higher_is_better: bool = True) -> float:
     >>> tau([1, 2, 3], [3, 4, 5])  # 8 better, 0 worse, 1 tie, of 9
     0.8888888888888888
     """
-    s = _signs(np.asarray(a, float), np.asarray(b, float)) * (1 if higher_is_better else -1)
-    return float(s.sum() / s.size)
+    av, bv = _values(a, b)
+    better, worse, _ = _pairs(av, bv, higher_is_better)
+    return (better - worse) / (len(av) * len(bv))
 
 
 def tau_u(a: Values, b: Values, *, higher_is_better: bool = True) -> float:
@@ -96,12 +124,10 @@ def tau_u(a: Values, b: Values, *, higher_is_better: bool = True) -> float:
     >>> tau_u([1, 2, 3], [3, 4, 5])  # S_AB = 8, baseline rising: S_A = 3; (8 - 3) / 9
     0.5555555555555556
     """
-    av, bv = np.asarray(a, float), np.asarray(b, float)
-    sign = 1 if higher_is_better else -1
-    s_ab = float(_signs(av, bv).sum()) * sign
-    later = np.sign(av[None, :] - av[:, None])  # [i, j]: sign(a_j − a_i)
-    s_a = float(np.triu(later, k=1).sum()) * sign
-    return (s_ab - s_a) / (len(av) * len(bv))
+    av, bv = _values(a, b)
+    better, worse, _ = _pairs(av, bv, higher_is_better)
+    s_a = _kendall_s(av) * (1 if higher_is_better else -1)
+    return (better - worse - s_a) / (len(av) * len(bv))
 
 
 def phase_labels(values: pd.Series) -> pd.Series:
@@ -135,7 +161,8 @@ def _reading(row: dict[str, Any]) -> str:
         )
     if row["n_a"] < SHORT_BASELINE:
         words += (
-            f" With {row['n_a']} baseline points these figures are fragile: aim for at "
+            f" With {row['n_a']} baseline point{'s' * (row['n_a'] != 1)} these figures are "
+            "fragile: aim for at "
             f"least {SHORT_BASELINE}."
         )
     return words
@@ -163,14 +190,67 @@ def _one(a: np.ndarray, b: np.ndarray, higher: bool) -> dict[str, Any]:
     return row
 
 
-def in_time_order(data: pd.DataFrame, time: str | None) -> pd.DataFrame:
+def in_time_order(data: pd.DataFrame, time: str | None) -> tuple[pd.DataFrame, pd.Series]:
+    """The rows in time order (numbered afresh), and which have a time to be placed by.
+
+    Dates written as text are read by the library's date rule (day first); a time that
+    cannot be read is an error, a missing one leaves its row out."""
     if time is None:
         time = next((c for c in ("assessment_date", "wave") if c in data.columns), None)
+    data = data.reset_index(drop=True)
     if time is None:
-        return data  # the rows' own order
+        return data, pd.Series(True, index=data.index)  # the rows' own order
     if time not in data.columns:
         raise ValueError(f"no column {time!r} to put the assessments in time order")
-    return data.sort_values(time, kind="stable")
+    when = data[time]
+    if pd.api.types.is_datetime64_any_dtype(when.dtype):
+        key = pd.to_datetime(when).dt.tz_localize(None) if getattr(when.dt, "tz", None) else when
+    elif pd.api.types.is_numeric_dtype(when.dtype) and not pd.api.types.is_bool_dtype(when.dtype):
+        key = when.astype(float).where(np.isfinite(when.astype(float)))
+    else:
+        from wellbeing_framework.dates import parse_dates
+
+        parsed = parse_dates(when.astype(object))
+        if parsed.problems.any():
+            bad = int(parsed.problems.sum())
+            raise ValueError(f"{bad} values of {time!r} cannot be read as times or dates")
+        key = parsed.values
+    order = np.argsort(key.to_numpy(), kind="stable")
+    data = data.assign(_time=key).iloc[order].reset_index(drop=True)
+    placed = data["_time"].notna()
+    return data.drop(columns="_time"), placed
+
+
+def _person(
+    part: pd.DataFrame, usable: np.ndarray, labels: np.ndarray, values: np.ndarray, higher: bool
+) -> dict[str, Any]:
+    """One person's row of the summary."""
+    keep = usable[part.index]
+    phase = labels[part.index]
+    a = values[part.index][keep & (phase == "A")]
+    b = values[part.index][keep & (phase == "B")]
+    positions = np.flatnonzero(keep)
+    if len(a) and len(b):
+        last_a = positions[phase[keep] == "A"].max()
+        first_b = positions[phase[keep] == "B"].min()
+        if last_a > first_b:
+            row = {
+                "n_a": len(a),
+                "n_b": len(b),
+                "reading": "The baseline (A) must come before the intervention (B) in "
+                "time: this is not an AB design, so the phases are not compared.",
+            }
+        else:
+            row = _one(a, b, higher)
+    else:
+        lacking = "baseline (A)" if not len(a) else "intervention (B)"
+        row = {
+            "n_a": len(a),
+            "n_b": len(b),
+            "reading": f"No {lacking} assessments: the phases cannot be compared.",
+        }
+    row["n_left_out"] = int((~keep).sum())
+    return row
 
 
 def summary(
@@ -234,28 +314,25 @@ def summary(
     missing = [c for c in (measure, phase, person) if c not in scores.columns]
     if missing:
         raise ValueError(f"no column {', '.join(map(repr, missing))} in the table")
-    data = in_time_order(scores, time)
+    if not isinstance(higher_is_better, bool):
+        raise TypeError("higher_is_better must be True or False")
+    if scores[person].isna().any():
+        n = int(scores[person].isna().sum())
+        raise ValueError(f"{n} rows name no person in {person!r}: give every row its person")
+    data, placed = in_time_order(scores, time)
     labels = phase_labels(data[phase])
     if not labels.notna().any():
-        raise ValueError(f"no row of {phase!r} is in phase A (baseline) or B (intervention)")
-    values = pd.to_numeric(data[measure], errors="coerce")
-    usable = labels.notna() & values.notna()
-    rows = {}
-    for who, part in data.groupby(person, sort=True):
-        keep = usable.loc[part.index]
-        a = values.loc[part.index][keep & (labels.loc[part.index] == "A")].to_numpy(float)
-        b = values.loc[part.index][keep & (labels.loc[part.index] == "B")].to_numpy(float)
-        if len(a) and len(b):
-            row = _one(a, b, higher_is_better)
-        else:
-            lacking = "baseline (A)" if not len(a) else "intervention (B)"
-            row = {
-                "n_a": len(a),
-                "n_b": len(b),
-                "reading": f"No {lacking} assessments: the phases cannot be compared.",
-            }
-        row["n_left_out"] = int((~keep).sum())
-        rows[who] = row
+        raise ValueError(
+            f"no row of {phase!r} is in phase A (baseline) or B (intervention): write the "
+            "phases as A and B (or baseline and intervention)"
+        )
+    values = pd.to_numeric(data[measure], errors="coerce").to_numpy(dtype=float)
+    usable = (labels.notna() & placed).to_numpy() & np.isfinite(values)
+    label_values = labels.to_numpy(dtype=object)
+    rows = {
+        who: _person(part, usable, label_values, values, higher_is_better)
+        for who, part in data.groupby(person, sort=True)
+    }
     columns = [
         "n_a",
         "n_b",

@@ -56,13 +56,15 @@ def distance_to_goal(
         (``rb``), the goal (``rb_goal``) and the gap (``rb_gap`` = goal − now, in 0-100
         points; 0 or less when the goal is met). The goal used is the latest set at or
         before the assessment's occasion, or the first goal when all were set later.
-        ``goal_set_at`` says which.
+        ``goal_set_at`` says which. Assessments with no occasion are left out and counted
+        in ``attrs["left_out"]``.
 
     Raises
     ------
     ValueError
-        If there is no ``rater`` column, no goal assessment, or no column giving the
-        occasion (``wave`` or ``date``).
+        If there is no ``rater`` column, no goal assessment, no column giving the occasion
+        (``wave`` or ``date``), a goal with no occasion, or two goals of one person at one
+        occasion.
 
     Examples
     --------
@@ -93,14 +95,27 @@ def distance_to_goal(
     if not is_goal.any():
         raise ValueError("no goal assessments (rater 'goal') in the table")
     keep = [person, occasion, *measures]
-    goals = scores.loc[is_goal, keep].dropna(subset=[occasion]).sort_values(occasion)
+    goals = scores.loc[is_goal, keep]
+    if goals[occasion].isna().any():
+        n = int(goals[occasion].isna().sum())
+        raise ValueError(f"{n} goal assessments have no {occasion!r}: say when each was set")
+    if goals.duplicated([person, occasion]).any():
+        n = int(goals.duplicated([person, occasion]).sum())
+        raise ValueError(f"{n} goals were set at an occasion that already has one")
+    goals = goals.sort_values(occasion)
     goals = goals.rename(columns={m: f"{m}_goal" for m in measures})
     goals["goal_set_at"] = goals[occasion]
     now = scores.loc[scores["rater"].astype(str).eq(rater).to_numpy(), keep]
-    now = now[now[person].isin(goals[person])].dropna(subset=[occasion])
+    now = now[now[person].isin(goals[person])]
+    undated = int(now[occasion].isna().sum())
+    now = now.dropna(subset=[occasion])
     now = now.assign(_row=np.arange(len(now))).sort_values(occasion)
-    before = pd.merge_asof(now, goals, on=occasion, by=person, direction="backward")
-    after = pd.merge_asof(now, goals, on=occasion, by=person, direction="forward")
+    try:
+        before = pd.merge_asof(now, goals, on=occasion, by=person, direction="backward")
+        after = pd.merge_asof(now, goals, on=occasion, by=person, direction="forward")
+    except (TypeError, ValueError, pd.errors.MergeError):
+        msg = f"the {occasion!r} values cannot be put in order (mixed kinds, or text dates?)"
+        raise ValueError(msg) from None
     missing = before["goal_set_at"].isna().to_numpy()
     merged = before.copy()
     for column in [*(f"{m}_goal" for m in measures), "goal_set_at"]:  # no goal yet: the first
@@ -110,4 +125,6 @@ def distance_to_goal(
     for m in measures:
         merged[f"{m}_gap"] = merged[f"{m}_goal"].astype(float) - merged[m].astype(float)
         columns += [m, f"{m}_goal", f"{m}_gap"]
-    return merged[[*columns, "goal_set_at"]]
+    out = merged[[*columns, "goal_set_at"]]
+    out.attrs["left_out"] = undated  # assessments with no occasion to match a goal to
+    return out

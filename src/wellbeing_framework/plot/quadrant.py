@@ -17,6 +17,7 @@ from wellbeing_framework.plot.style import (
     DARK_GREY,
     LIGHT_GREY,
     domain_colours,
+    plain,
     set_description,
     theme,
 )
@@ -42,12 +43,18 @@ def as_profile(profile: Profile | pd.Series, framework: Framework) -> Profile:
     if isinstance(profile, Profile):
         return profile
     if isinstance(profile, pd.Series):
-        ratings = {
-            k: (None if pd.isna(profile.get(k)) else float(profile[k]))
-            for k in framework.indicator_keys
-            if k in profile.index
-        }
-        return Profile.from_row(profile, framework, ratings=ratings)
+        if not any(d.key in profile.index for d in framework.domains):
+            msg = "not a row of a scores table (no domain scores): score the ratings first"
+            raise ValueError(msg)
+        try:
+            ratings = {
+                k: (None if pd.isna(profile.get(k)) else float(profile[k]))
+                for k in framework.indicator_keys
+                if k in profile.index
+            }
+            return Profile.from_row(profile, framework, ratings=ratings)
+        except (TypeError, ValueError):
+            raise ValueError("the row holds a score or rating that is not a number") from None
     msg = f"expected a Profile or a row of a scores table, got {type(profile).__name__}"
     raise TypeError(msg)
 
@@ -155,7 +162,7 @@ def _draw(
         ax, baseline is not None, show_indicators and bool(profile.ratings), goal is not None
     )
     if title:
-        ax.set_title(title, pad=34)
+        ax.set_title(plain(title), pad=34)
     text = _describe(profile, baseline, framework, title)
     if goal is not None:
         aims = [
@@ -309,7 +316,7 @@ def _label_domain(
 ) -> None:
     """Write a domain's name and its score (or "not scored") outside its quarter."""
     label = "not scored" if score is None else f"{score:.0f}/100"
-    name = "\n".join(textwrap.wrap(title, 16))
+    name = "\n".join(textwrap.wrap(plain(title), 16))
     ax.text(
         centre,
         1.17,
@@ -352,7 +359,7 @@ def _draw_centre(ax: PolarAxes, profile: Profile, framework: Framework) -> None:
         )
         disc.set_gid(f"centre:{item.key}")
         shown = "not rated" if value is None else f"{value:.0f}"
-        label = "\n".join(textwrap.wrap(item.title, 8))
+        label = "\n".join(textwrap.wrap(plain(item.title), 8))
         ax.text(  # inside its own part of the disc, never on the line between two
             angle,
             CENTRE_RADIUS * 0.5,

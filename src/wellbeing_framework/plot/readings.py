@@ -65,7 +65,7 @@ def readings(
     occasion: Any = None,
     a: str = "self",
     b: str = "practitioner",
-    apart: float = 2,
+    apart: float | None = None,
     ax: Axes | None = None,
     title: str | None = None,
 ) -> Axes:
@@ -84,7 +84,8 @@ def readings(
     a, b
         The two raters compared (default the person's own view and the practitioner's).
     apart
-        A disagreement of this many scale points or more is marked (default 2).
+        A disagreement of this many scale points or more is marked (default 2 points, or a
+        fifth of the range on a continuous scale).
     ax
         Axes to draw on; a new figure is made if ``None``.
     title
@@ -110,11 +111,15 @@ def readings(
     >>> [g for line in ax.get_lines() if str(g := line.get_gid()).startswith("apart")]
     ['apart:sw3']
     """
+    scale = fw.scale
+    if apart is None:
+        apart = 2 if scale.integer else (scale.max - scale.min) / 5
+    if isinstance(apart, bool) or not isinstance(apart, int | float) or apart <= 0:
+        raise TypeError("apart must be a positive number of scale points")
     first, second, when = _one_occasion(ratings, person, occasion, (a, b))
     keys = [i.key for i in fw.indicators]
     y = np.arange(len(keys))[::-1].astype(float)
-    values_a = pd.to_numeric(first.reindex(keys), errors="coerce").to_numpy(float)
-    values_b = pd.to_numeric(second.reindex(keys), errors="coerce").to_numpy(float)
+    values_a, values_b = (_ratings(row, keys, scale) for row in (first, second))
     far = np.abs(values_a - values_b) >= apart
     with theme():
         if ax is None:
@@ -131,7 +136,6 @@ def readings(
         ax.plot(values_a, y, "o", color=CATEGORICAL[0], label=plain(a), gid="a")
         ax.plot(values_b, y, "s", color=CATEGORICAL[1], label=plain(b), gid="b")
         _label_rows(ax, fw, y, far)
-        scale = fw.scale
         ax.set_xlim(scale.min - 0.3, scale.max + 0.3)
         if scale.integer:
             ax.set_xticks(list(scale.points))
@@ -154,10 +158,24 @@ def readings(
     return ax
 
 
+def _ratings(row: pd.Series, keys: list[str], scale: Any) -> np.ndarray:
+    """One rater's ratings as numbers on the scale (missing where not answered), or an
+    error that counts what is wrong without showing it."""
+    given = row.reindex(keys)
+    values = pd.to_numeric(given, errors="coerce").to_numpy(dtype=float)
+    text = int((np.isnan(values) & given.notna().to_numpy()).sum())
+    if text:
+        raise ValueError(f"{text} ratings are not numbers: check them with wf.validate first")
+    off = int((~np.isnan(values) & ((values < scale.min) | (values > scale.max))).sum())
+    if off:
+        raise ValueError(f"{off} ratings are off the scale {scale.min}-{scale.max}")
+    return values
+
+
 def _label_rows(ax: Axes, fw: Framework, y: np.ndarray, far: np.ndarray) -> None:
     """Each indicator's words on the left (bold where the raters are far apart), and a line
     and the title between domains."""
-    labels = [textwrap.shorten(i.text, 48, placeholder="...") for i in fw.indicators]
+    labels = [plain(textwrap.shorten(i.text, 48, placeholder="...")) for i in fw.indicators]
     ax.set_yticks(y)
     ax.set_yticklabels(labels, fontsize=7.5)
     for tick, wide in zip(ax.get_yticklabels(), far, strict=True):

@@ -30,18 +30,28 @@ def _points(
     for column in (measure, phase):
         if column not in data.columns:
             raise ValueError(f"no column {column!r} in the table")
-    data = in_time_order(data, time)
     x_name = time or next((c for c in ("assessment_date", "wave") if c in data.columns), "")
+    data, placed = in_time_order(data, time)
+    x = data[x_name] if x_name else pd.Series(np.arange(1, len(data) + 1), index=data.index)
+    if x_name and not (
+        pd.api.types.is_datetime64_any_dtype(x.dtype) or pd.api.types.is_numeric_dtype(x.dtype)
+    ):
+        from wellbeing_framework.dates import parse_dates
+
+        x = parse_dates(x.astype(object)).values  # text dates, read by the one rule
     out = pd.DataFrame(
         {
-            "x": data[x_name].to_numpy() if x_name else np.arange(1, len(data) + 1),
+            "x": x.to_numpy(),
             "y": pd.to_numeric(data[measure], errors="coerce").to_numpy(dtype=float),
             "phase": phase_labels(data[phase]).to_numpy(),
         }
     )
-    out = out[out["phase"].notna() & out["y"].notna()].reset_index(drop=True)
+    usable = out["phase"].notna() & np.isfinite(out["y"]) & placed.to_numpy()
+    out = out[usable.to_numpy()].reset_index(drop=True)
     if not (out["phase"] == "A").any() or not (out["phase"] == "B").any():
         raise ValueError("an AB chart needs assessments in both phase A and phase B")
+    if out.index[out["phase"] == "A"].max() > out.index[out["phase"] == "B"].min():
+        raise ValueError("an AB chart needs the baseline (A) before the intervention (B)")
     return out, x_name or "Assessment"
 
 

@@ -99,7 +99,7 @@ class Explorer:
         scale = self.framework.scale
         if scale.integer:
             options = _options(self.framework)
-            middle = options[1 + len(scale.points) // 2]
+            middle = options[1 + (len(scale.points) - 1) // 2]  # the middle, or below it
             control = w.SelectionSlider(
                 options=options,
                 value=middle,
@@ -178,6 +178,8 @@ class Explorer:
         row = {"person_id": "explorer", **self.ratings()}
         row.update({k: bool(c.value) for k, c in self.case.items()})
         scored = score(pd.DataFrame([row]), self.framework)
+        if self.framework.continuum is None:
+            return scored  # a framework without a continuum: scores only
         placed: pd.DataFrame = place_on_continuum(scored, self.framework)
         return placed
 
@@ -185,6 +187,10 @@ class Explorer:
 
     def _changed(self, _change: Any) -> None:
         if not self._quiet:
+            if self.preset.value:  # the case is no longer the vignette: say so, and let it
+                self._quiet = True  # be chosen again
+                self.preset.value = ""
+                self._quiet = False
             self.update()
 
     def _changed_rc(self, _change: Any) -> None:
@@ -200,7 +206,7 @@ class Explorer:
         if rows.empty:
             raise ValueError(f"no vignette {vignette!r} for this framework")
         row = rows.iloc[0]
-        self._quiet = True
+        previous, self._quiet = self._quiet, True
         try:
             for key, control in self.controls.items():
                 value = row.get(key)
@@ -208,7 +214,7 @@ class Explorer:
             for key, box in self.case.items():
                 box.value = bool(row.get(key, False))
         finally:
-            self._quiet = False
+            self._quiet = previous
         self.update()
 
     def _option(self, value: Any) -> Any:
@@ -301,8 +307,18 @@ def _scores_html(row: pd.Series, fw: Framework) -> str:
 
 
 def _flag_html(row: pd.Series) -> str:
+    import pandas as pd
+
+    if "flag_safeguarding" not in row.index:
+        return "<div class='wf-flag'>This framework has no safeguarding flag.</div>"
     flag = row.get("flag_safeguarding")
-    if flag is True or (flag is not None and str(flag) == "True"):
+    if flag is None or flag is pd.NA or (isinstance(flag, float) and flag != flag):
+        return (
+            "<div class='wf-flag' style='background:#FFF3C4;padding:4px'><b>Safeguarding "
+            "flag cannot be decided</b>: a safety indicator is not answered. Not "
+            "answered is not safe: ask.</div>"
+        )
+    if flag is True or str(flag) == "True":
         return (
             "<div class='wf-flag' style='color:#fff;background:#801650;padding:4px'>"
             "<b>Safeguarding flag raised</b>: a safety indicator is rated at the scale "
@@ -346,7 +362,7 @@ def _change_html(baseline: float, follow_up: float, reliability: float, sd: floa
     )
 
 
-def explorer(fw: Framework | None = None) -> Explorer:
+def explorer(fw: Framework | str | None = None) -> Explorer:
     """The explorer: an ipywidgets app to move ratings and watch the profile answer.
 
     One control per indicator and centre item, labelled with the indicator's words and the
@@ -363,7 +379,8 @@ def explorer(fw: Framework | None = None) -> Explorer:
     Parameters
     ----------
     fw
-        The framework; the bundled one by default.
+        The framework, or the name or path of one (see
+        :func:`~wellbeing_framework.load_framework`); the bundled one by default.
 
     Returns
     -------
@@ -378,8 +395,10 @@ def explorer(fw: Framework | None = None) -> Explorer:
     >>> "Safeguarding flag raised" in app.flag.value
     True
     """
-    if fw is None:
+    from wellbeing_framework.framework import Framework
+
+    if not isinstance(fw, Framework):
         from wellbeing_framework.io import load_framework
 
-        fw = load_framework()
+        fw = load_framework(fw)
     return Explorer(fw)

@@ -8,6 +8,8 @@ needs comes from the installed packages: it works with no internet.
 from __future__ import annotations
 
 import json
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -65,14 +67,45 @@ def voila_command(notebook: Path, port: int, *, open_browser: bool) -> list[str]
     return command
 
 
+def _port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def serve(port: int = 8866, *, open_browser: bool = True, framework: str | None = None) -> int:
-    """Serve the explorer until interrupted; return Voilà's exit code."""
+    """Serve the explorer until interrupted (Ctrl+C or a terminate signal, which stops
+    Voilà too); return Voilà's exit code."""
     require("voila", "wellbeing explore")
     require("ipywidgets", "wellbeing explore")
+    if not 1 <= port <= 65535:
+        raise ValueError(f"--port must be from 1 to 65535, not {port}")
+    if not _port_is_free(port):
+        raise OSError(f"port {port} is in use on this computer: choose another with --port")
+    if framework is not None and Path(framework).is_file():
+        framework = str(Path(framework).resolve())  # the page runs in another folder
     with tempfile.TemporaryDirectory(prefix="wellbeing-explore-") as folder:
         notebook = explorer_notebook(Path(folder), framework)
+        command = voila_command(notebook, port, open_browser=open_browser)
+        process = subprocess.Popen(command)
+        previous = signal.signal(signal.SIGTERM, _stop)
         print(f"the explorer: http://127.0.0.1:{port}/ (Ctrl+C to stop)", flush=True)
         try:
-            return subprocess.call(voila_command(notebook, port, open_browser=open_browser))
+            return process.wait()
         except KeyboardInterrupt:
             return 0
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+
+def _stop(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
