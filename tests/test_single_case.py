@@ -74,10 +74,10 @@ class TestSummary:
         assert p1["level_change"] == pytest.approx(np.mean(B) - np.mean(A))
         assert p1["median_a"] == 3.5
         assert "fragile" in p1["reading"]  # four baseline points
-        assert "large effect" in p1["reading"]
+        assert "a large improvement" in p1["reading"]
         p2 = out.loc["p2"]
         assert p2["nap"] < 0.66
-        assert "small effect or none" in p2["reading"]
+        assert "a medium deterioration" in p2["reading"]  # NAP 1/3: 1 - NAP is 0.67
 
     def test_missing_phase_and_left_out_rows(self) -> None:
         data = self.table()
@@ -149,3 +149,21 @@ def test_a_rising_baseline_is_named() -> None:
     assert row["tau"] == 1.0
     assert row["tau_u"] == pytest.approx((15 - 10) / 15)
     assert "already improving (Kendall's tau within it 1.00)" in row["reading"]
+
+
+def test_readings_say_which_way_and_how_many_pairs() -> None:
+    """A clear worsening is called one; all ties are no difference, not "better"."""
+    worse = pd.DataFrame(
+        {
+            "person_id": "p",
+            "wave": range(1, 11),
+            "phase": ["A"] * 5 + ["B"] * 5,
+            "index": [50.0, 51, 49, 50, 50, 30, 28, 25, 22, 20],
+        }
+    )
+    reading = wf.single_case.summary(worse).loc["p", "reading"]
+    assert "a large deterioration" in reading
+    assert "better in 0 %, worse in 100 %" in reading
+    flat = worse.assign(index=5.0)
+    reading = wf.single_case.summary(flat).loc["p", "reading"]
+    assert "equal in 100 %: no difference between the phases" in reading

@@ -207,3 +207,39 @@ def test_explore_refuses_a_busy_port(capsys: pytest.CaptureFixture[str]) -> None
         assert main(["explore", "--port", str(port), "--no-browser"]) == 2
     assert "is in use" in capsys.readouterr().err
     assert main(["explore", "--port", "70000", "--no-browser"]) == 2
+
+
+def test_theme_keeps_the_notebooks_interactive_mode() -> None:
+    """A notebook backend turns interactive mode on with the first figure; leaving the
+    library's theme must not turn it off, or later figures are never shown."""
+    import matplotlib as mpl
+
+    from wellbeing_framework.plot.style import theme
+
+    was = mpl.is_interactive()
+    try:
+        mpl.interactive(False)
+        with theme():
+            mpl.interactive(True)  # what the notebook backend does on the first figure
+        assert mpl.is_interactive()
+    finally:
+        mpl.interactive(was)
+
+
+def test_the_explorer_leaves_pyplot_alone() -> None:
+    import matplotlib.pyplot as plt
+
+    before = plt.get_fignums()
+    backend = plt.get_backend()
+    app = wf.teach.explorer()
+    app.controls["rb1"].value = "1 not at all"
+    assert plt.get_fignums() == before
+    assert plt.get_backend() == backend
+
+
+def test_dropping_one_safety_indicator_keeps_the_flag() -> None:
+    fw = wf.load_framework().adapt(key="x", title="X", version="1", drop=["sw5"])
+    (flag,) = wf.default_rules(fw).flags
+    assert flag.indicators == ("sw3",)
+    ratings = dict.fromkeys(fw.indicator_keys, 4) | {"sw3": 1}
+    assert wf.score_one(ratings, fw).flags["safeguarding"] is True

@@ -242,10 +242,20 @@ class ScoringRules:
 
 
 def _default_flags(framework: Framework) -> tuple[FlagRule, ...]:
+    """The safeguarding flag on the safety indicators the framework has: both, or the one
+    an adaptation kept (dropping one must not silently drop the flag)."""
     keys = set(framework.indicator_keys)
     if set(SAFEGUARDING.indicators) <= keys:
         return (SAFEGUARDING,)
-    return ()
+    kept = tuple(k for k in SAFEGUARDING.indicators if k in keys)
+    if not kept:
+        return ()
+    words = " or ".join(f"'{framework.indicator(k).text}'" for k in kept)
+    return (
+        attrs.evolve(
+            SAFEGUARDING, indicators=kept, description=f"{words} rated at the scale minimum"
+        ),
+    )
 
 
 def default_rules(framework: Framework) -> ScoringRules:

@@ -138,32 +138,51 @@ def phase_labels(values: pd.Series) -> pd.Series:
     return out
 
 
+def _verdict(nap_value: float) -> str:
+    """Parker & Vannest's (2009) reading of NAP: 0.93 and above large, 0.66 to 0.92
+    medium, below that weak; the same for getting worse, read from 1 - NAP."""
+    if nap_value == 0.5:
+        return "no difference between the phases"
+    size = max(nap_value, 1 - nap_value)
+    strength = "large" if size >= 0.93 else "medium" if size >= 0.66 else "weak"
+    direction = "improvement" if nap_value > 0.5 else "deterioration"
+    return f"a {strength} {direction}"
+
+
+def _trend_words(row: dict[str, Any]) -> str:
+    trend = row["baseline_trend"]
+    if trend >= 0.4:
+        words = (
+            f" The baseline was already improving (Kendall's tau within it {trend:.2f}): "
+            f"with that trend taken out, Tau-U is {row['tau_u']:.2f}"
+        )
+        if row["tau_u"] <= 0:
+            return words + ", so nothing is left that the trend does not explain."
+        return words + ", the better guide to what help added."
+    if trend <= -0.4:
+        return (
+            f" The baseline was getting worse (Kendall's tau within it {trend:.2f}): with "
+            f"that trend taken out, Tau-U is {row['tau_u']:.2f}."
+        )
+    return ""
+
+
 def _reading(row: dict[str, Any]) -> str:
-    strength = (
-        "a large effect"
-        if row["nap"] > 0.92
-        else "a medium effect"
-        if row["nap"] >= 0.66
-        else "a small effect or none"
-    )
+    pairs = row["n_a"] * row["n_b"]
+    share = {k: 100 * row[k] / pairs for k in ("_better", "_worse", "_ties")}
     words = (
         f"Level moved {row['level_change']:+.1f} points (mean {row['mean_a']:.1f} in the "
-        f"baseline, {row['mean_b']:.1f} with help). NAP {row['nap']:.2f}: in "
-        f"{100 * row['nap']:.0f} % of pairs of one baseline and one intervention assessment, "
-        f"the later was better ({strength} by Parker & Vannest's reading). "
-        f"PND {row['pnd']:.0f} %; Tau {row['tau']:.2f}; Tau-U {row['tau_u']:.2f} once the "
-        "baseline trend is taken out."
+        f"baseline, {row['mean_b']:.1f} with help). NAP {row['nap']:.2f}: of the {pairs} "
+        "pairs of one baseline and one intervention assessment, the intervention one was "
+        f"better in {share['_better']:.0f} %, worse in {share['_worse']:.0f} % and equal in "
+        f"{share['_ties']:.0f} %: {_verdict(row['nap'])} by Parker & Vannest's reading. "
+        f"PND {row['pnd']:.0f} %; Tau {row['tau']:.2f}; Tau-U {row['tau_u']:.2f}."
     )
-    if row.get("baseline_trend", 0.0) >= 0.4:
-        words += (
-            f" The baseline was already improving (Kendall's tau within it "
-            f"{row['baseline_trend']:.2f}): Tau-U takes that trend out, so trust it over Tau."
-        )
+    words += _trend_words(row)
     if row["n_a"] < SHORT_BASELINE:
         words += (
             f" With {row['n_a']} baseline point{'s' * (row['n_a'] != 1)} these figures are "
-            "fragile: aim for at "
-            f"least {SHORT_BASELINE}."
+            f"fragile: aim for at least {SHORT_BASELINE}."
         )
     return words
 
@@ -184,9 +203,9 @@ def _one(a: np.ndarray, b: np.ndarray, higher: bool) -> dict[str, Any]:
     }
     pairs = len(a) * (len(a) - 1) / 2
     trend = (row["tau"] - row["tau_u"]) * len(a) * len(b) / pairs if pairs else 0.0
-    row["baseline_trend"] = trend  # Kendall's tau within the baseline, better = +
-    row["reading"] = _reading(row)
-    del row["baseline_trend"]
+    better, worse, ties = _pairs(a, b, higher)
+    extra = {"baseline_trend": trend, "_better": better, "_worse": worse, "_ties": ties}
+    row["reading"] = _reading({**row, **extra})
     return row
 
 

@@ -137,7 +137,7 @@ def single_case(
                 label=f"{name} mean {part['y'].mean():.1f}",
             )
         _marks(ax, points, a, b, numeric=numeric, trend=trend)
-        ax.set_ylabel(f"{plain(measure)} (0-100)" if measure != "index" else "Index (0-100)")
+        ax.set_ylabel("Index (0-100)" if measure == "index" else plain(measure))
         ax.set_xlabel(plain(str(x_name).replace("_", " ")).capitalize())
         ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
         if title:
@@ -187,10 +187,10 @@ def _marks(
         middle = part["x"].iloc[0] + (part["x"].iloc[-1] - part["x"].iloc[0]) / 2
         ax.annotate(
             label,
-            (middle, 1.0),
+            (middle, 0.98),  # inside the axes, clear of a title
             xycoords=("data", "axes fraction"),
             ha="center",
-            va="bottom",
+            va="top",
             fontweight="bold",
             color=MID_GREY,
         )

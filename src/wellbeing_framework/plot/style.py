@@ -68,9 +68,16 @@ _DESCRIPTIONS: weakref.WeakKeyDictionary[Axes, str] = weakref.WeakKeyDictionary(
 
 @contextmanager
 def theme() -> Iterator[None]:
-    """Temporarily apply the library's matplotlib settings (fonts, colours, spines)."""
+    """Temporarily apply the library's matplotlib settings (fonts, colours, spines).
+
+    Whether matplotlib is interactive survives the context: when the first figure of a
+    session is made inside it, the notebook backend turns interactive mode on, and undoing
+    that on leaving would stop every later figure in the notebook from being shown.
+    """
     with mpl.rc_context(_RC):  # type: ignore[arg-type]
         yield
+        interactive = mpl.is_interactive()
+    mpl.interactive(interactive)
 
 
 def plain(text: object) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import io
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from wellbeing_framework.extras import require
 
@@ -79,9 +79,12 @@ class Explorer:
         choices = [("your own ratings", "")] + [
             (f"{r.person_id}: {r.title}", str(r.person_id)) for r in self._vignettes.itertuples()
         ]
-        self.preset = w.Dropdown(options=choices, value="", description="Vignette")
+        self.preset = w.Dropdown(
+            options=choices, value="", description="Vignette", layout=w.Layout(width="560px")
+        )
+        self.story = w.HTML()
         self.scores, self.placement, self.flag = w.HTML(), w.HTML(), w.HTML()
-        self.picture = w.Image(format="png", layout=w.Layout(width="440px"))
+        self.picture = w.Image(format="png", layout=w.Layout(width="520px"))
         self.change = _change_panel(w)
         self.widget = self._layout(w)
         self._quiet = False
@@ -190,6 +193,7 @@ class Explorer:
             if self.preset.value:  # the case is no longer the vignette: say so, and let it
                 self._quiet = True  # be chosen again
                 self.preset.value = ""
+                self.story.value = ""
                 self._quiet = False
             self.update()
 
@@ -206,6 +210,7 @@ class Explorer:
         if rows.empty:
             raise ValueError(f"no vignette {vignette!r} for this framework")
         row = rows.iloc[0]
+        self.story.value = f"<p><i>{html.escape(str(row.get('narrative', '')))}</i></p>"
         previous, self._quiet = self._quiet, True
         try:
             for key, control in self.controls.items():
@@ -236,22 +241,20 @@ class Explorer:
         self.picture.value = self._png(row)
 
     def _png(self, row: pd.Series) -> bytes:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        """The quadrant as PNG, drawn off screen: no pyplot, so the notebook's own figures
+        are left alone."""
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
 
         from wellbeing_framework.plot.quadrant import quadrant
         from wellbeing_framework.profile import Profile
 
         profile = Profile.from_row(row, self.framework, ratings=self.ratings())
-        from matplotlib.figure import Figure
-
-        ax = quadrant(profile, self.framework)
-        figure = cast("Figure", ax.figure)
+        figure = Figure(figsize=(6.4, 6.4))
+        FigureCanvasAgg(figure)
+        quadrant(profile, self.framework, ax=figure.add_subplot(projection="polar"))
         buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=80, bbox_inches="tight")
-        plt.close(figure)
+        figure.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
         return buffer.getvalue()
 
     def update_change(self) -> None:
@@ -269,24 +272,24 @@ class Explorer:
 
 def _change_panel(w: Any) -> dict[str, Any]:
     style = {"description_width": "150px"}
-    return {
-        "reliability": w.FloatSlider(
-            value=0.84,
-            min=0.5,
-            max=0.99,
-            step=0.01,
-            description="reliability (alpha)",
+
+    def slider(value: float, low: float, high: float, step: float, text: str) -> Any:
+        return w.FloatSlider(
+            value=value,
+            min=low,
+            max=high,
+            step=step,
+            description=text,
+            readout_format=".2f" if step < 0.1 else ".1f",
             style=style,
-        ),
-        "sd": w.FloatSlider(
-            value=18.0, min=5.0, max=40.0, step=0.5, description="SD at baseline", style=style
-        ),
-        "baseline": w.FloatSlider(
-            value=40.0, min=0, max=100, step=0.5, description="baseline score", style=style
-        ),
-        "follow_up": w.FloatSlider(
-            value=55.0, min=0, max=100, step=0.5, description="follow-up score", style=style
-        ),
+            layout=w.Layout(width="520px"),
+        )
+
+    return {
+        "reliability": slider(0.84, 0.5, 0.99, 0.01, "reliability (alpha)"),
+        "sd": slider(18.0, 5.0, 40.0, 0.5, "SD at baseline"),
+        "baseline": slider(40.0, 0, 100, 0.5, "baseline score"),
+        "follow_up": slider(55.0, 0, 100, 0.5, "follow-up score"),
         "result": w.HTML(),
     }
 
@@ -298,7 +301,7 @@ def _scores_html(row: pd.Series, fw: Framework) -> str:
         value = row.get(key)
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return "<td>not scored</td><td></td>"
-        return f"<td>{value:.0f}/100</td><td>{html.escape(str(row.get(key + '_band')))}</td>"
+        return f"<td>{value:.1f}/100</td><td>{html.escape(str(row.get(key + '_band')))}</td>"
 
     rows = [f"<tr><td>{html.escape(d.title)}</td>{shown(d.key)}</tr>" for d in fw.domains]
     rows += [f"<tr><td>{html.escape(c.title)}</td>{shown(c.key)}</tr>" for c in fw.centre]
@@ -352,9 +355,10 @@ def _change_html(baseline: float, follow_up: float, reliability: float, sd: floa
     category = str(result["category"].iloc[0])
     se = sd * (1 - reliability) ** 0.5
     needed = 1.96 * 2**0.5 * se
+    side = "beyond" if abs(rci) > 1.96 else "within"
     return (
-        f"<p class='wf-rc'>Change {follow_up - baseline:+.1f} points; RCI {rci:.2f}: "
-        f"<b>{html.escape(category)}</b>.</p>"
+        f"<p class='wf-rc'>Change {follow_up - baseline:+.1f} points; RCI {rci:.3f}, {side} "
+        f"±1.96: <b>{html.escape(category)}</b>.</p>"
         f"<p>Why: the standard error of measurement is SD × √(1 − r) = {se:.1f} points, so a "
         f"change must be at least 1.96 × √2 × {se:.1f} = {needed:.1f} points to be more than "
         "the measure's own error (|RCI| &gt; 1.96). A higher reliability or a smaller SD makes "
