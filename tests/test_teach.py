@@ -161,9 +161,19 @@ def server(tmp_path: Path):  # type: ignore[no-untyped-def]
     process.wait(timeout=20)
 
 
+def _changed(page: object, selector: str, before: str) -> None:
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "([s, b]) => document.querySelector(s).innerText !== b",
+        arg=[selector, before],
+        timeout=30_000,
+    )
+
+
 def test_in_a_real_browser(server: str, tmp_path: Path) -> None:
-    """Headless Chromium, no internet: the page shows the explorer, a moved control
-    changes the scores and the placement, and a screenshot at 1280 px is kept."""
+    """Headless Chromium, no internet: the page shows the explorer with no code; every
+    slider moved by the keyboard changes the scores; a vignette chosen in the menu and
+    the safety slider change the placement and raise the flag; the reliable change panel
+    answers; a screenshot at 1280 px is kept."""
     executable = _chromium()
     if executable is None:
         pytest.skip(NO_BROWSER)
@@ -184,23 +194,35 @@ def test_in_a_real_browser(server: str, tmp_path: Path) -> None:
             page.goto(server)
             page.wait_for_selector(".wf-scores", timeout=90_000)
             assert page.locator("pre, .jp-InputArea").count() == 0  # no code shown
-            before = page.inner_text(".wf-scores")
+            handles = page.locator(".noUi-handle")
+            n_controls = 20  # 18 indicators and 2 centre items, before the second tab's
+            for n in range(n_controls):
+                before = page.inner_text(".wf-scores")
+                handles.nth(n).focus()
+                handles.nth(n).press("ArrowRight")  # "3 somewhat" to "4 mostly"
+                _changed(page, ".wf-scores", before)
             placed = page.inner_text(".wf-placement")
-            handle = page.locator(".noUi-handle").nth(17)  # sw5, the last indicator
+            page.locator("select").first.select_option(index=4)  # V4
+            _changed(page, ".wf-placement", placed)
+            assert "Safeguarding" in page.inner_text(".wf-placement")
+            page.locator("select").first.select_option(index=1)  # V1
+            page.wait_for_selector("text=No safeguarding flag", timeout=30_000)
+            handle = handles.nth(17)  # sw5, the last indicator: down to "1 not at all"
             handle.focus()
-            for _ in range(2):  # from "3 somewhat" to "1 not at all"
+            for _ in range(4):
                 handle.press("ArrowLeft")
-            page.wait_for_function(
-                "before => document.querySelector('.wf-scores').innerText !== before",
-                arg=before,
-                timeout=30_000,
-            )
             page.wait_for_selector("text=Safeguarding flag raised", timeout=30_000)
-            assert page.inner_text(".wf-placement") != placed
             page.mouse.wheel(0, -10_000)  # back to the top for the picture
             page.wait_for_timeout(300)
             shot = page.screenshot(full_page=True)
             width = page.evaluate("document.documentElement.scrollWidth")
+            page.get_by_text("Reliable change", exact=True).first.click()
+            answer = page.inner_text(".wf-rc")
+            rc_handle = page.locator(".noUi-handle").nth(n_controls + 3)  # follow-up score
+            rc_handle.focus()
+            for _ in range(10):
+                rc_handle.press("ArrowRight")
+            _changed(page, ".wf-rc", answer)
         finally:
             browser.close()
     folder = Path(os.environ.get("WELLBEING_TEST_ARTEFACTS", tmp_path))
