@@ -9,14 +9,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyreadstat  # noqa: F401 - the interop extra, in the test extra
 import pytest
 
 import wellbeing_framework as wf
 from fhir_helpers import bundle, response
 from wellbeing_framework.cli import main
 from wellbeing_framework.extras import require
-
-pytest.importorskip("pyreadstat")
 
 
 @pytest.fixture(scope="module")

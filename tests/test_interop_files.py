@@ -15,12 +15,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyreadstat  # the interop extra, in the test extra
 import pytest
 
 import wellbeing_framework as wf
 from wellbeing_framework.exceptions import DataFileError
-
-pyreadstat = pytest.importorskip("pyreadstat")
 
 
 @pytest.fixture(scope="module")

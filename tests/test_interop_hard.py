@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyreadstat  # the interop extra, in the test extra
 import pytest
 
 import wellbeing_framework as wf
@@ -15,7 +16,6 @@ from fhir_helpers import response
 from wellbeing_framework.cli import main
 from wellbeing_framework.exceptions import DataFileError, FrameworkDefinitionError
 
-pyreadstat = pytest.importorskip("pyreadstat")
 SECRET = "Jane-Doe-0412"
 
 

@@ -11,11 +11,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+import ipywidgets  # noqa: F401 - the teach extra, in the test extra
 import pytest
 
 import wellbeing_framework as wf
-
-pytest.importorskip("ipywidgets")
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +127,6 @@ NO_BROWSER = (
 
 @pytest.fixture
 def server(tmp_path: Path):  # type: ignore[no-untyped-def]
-    pytest.importorskip("voila")
     port = _free_port()
     log = (tmp_path / "voila.log").open("w")
     process = subprocess.Popen(

@@ -199,7 +199,6 @@ def test_explore_refuses_a_busy_port(capsys: pytest.CaptureFixture[str]) -> None
 
     from wellbeing_framework.cli import main
 
-    pytest.importorskip("voila")
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
