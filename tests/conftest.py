@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 
 import matplotlib
@@ -32,3 +33,20 @@ def _close_figures() -> Iterator[None]:
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+#: Why the browser tests cannot run on a machine without a browser (their only skip).
+NO_CHROMIUM = (
+    "no Chromium on this machine: the browser tests drive the system browser and download "
+    "none; .ci/run installs Debian's chromium wherever apt-get can, so they run in CI"
+)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """The system Chromium's path; the test is skipped, with the reason printed, where
+    there is none."""
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        pytest.skip(NO_CHROMIUM)
+    return found

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import shutil
 import struct
 import zlib
 from pathlib import Path
@@ -465,24 +464,6 @@ class TestFigures:
 A4_TEXT_PX = round((210 - 2 * 16) / 25.4 * 96)
 
 
-def _chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-#: Why the browser tests cannot run on a machine without a browser (the only skip).
-NO_CHROMIUM = (
-    "no Chromium on this machine: the browser tests drive the system browser and download "
-    "none; .ci/run installs Debian's chromium wherever apt-get can, so they run in CI"
-)
-
-
-def _browser_or_skip() -> str:
-    found = _chromium()
-    if found is None:
-        pytest.skip(NO_CHROMIUM)
-    return found
-
-
 def _artefact(name: str, data: bytes, tmp_path: Path) -> Path:
     """Keep a rendering: in WELLBEING_TEST_ARTEFACTS when set, else the test's folder."""
     folder = Path(os.environ.get("WELLBEING_TEST_ARTEFACTS", tmp_path))
@@ -494,10 +475,15 @@ def _artefact(name: str, data: bytes, tmp_path: Path) -> Path:
 class TestInABrowser:
     @pytest.mark.parametrize("which", ["large", "team"])
     def test_nothing_overflows_at_1024_px_and_it_prints(
-        self, which: str, request: pytest.FixtureRequest, framework: wf.Framework, tmp_path: Path
+        self,
+        which: str,
+        request: pytest.FixtureRequest,
+        framework: wf.Framework,
+        tmp_path: Path,
+        chromium: str,
     ) -> None:
         """Headless Chromium: scroll width equals the viewport; the PDF has sensible pages."""
-        executable = _browser_or_skip()
+        executable = chromium
         from playwright.sync_api import sync_playwright
 
         data = request.getfixturevalue(which)

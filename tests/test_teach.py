@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -115,16 +114,6 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-NO_BROWSER = (
-    "no Chromium on this machine: the browser test drives the system browser and downloads "
-    "none; .ci/run installs Debian's chromium wherever apt-get can, so it runs in CI"
-)
-
-
 @pytest.fixture
 def server(tmp_path: Path):  # type: ignore[no-untyped-def]
     port = _free_port()
@@ -167,14 +156,12 @@ def _changed(page: object, selector: str, before: str) -> None:
     )
 
 
-def test_in_a_real_browser(server: str, tmp_path: Path) -> None:
+def test_in_a_real_browser(chromium: str, server: str, tmp_path: Path) -> None:
     """Headless Chromium, no internet: the page shows the explorer with no code; every
     slider moved by the keyboard changes the scores; a vignette chosen in the menu and
     the safety slider change the placement and raise the flag; the reliable change panel
     answers; a screenshot at 1280 px is kept."""
-    executable = _chromium()
-    if executable is None:
-        pytest.skip(NO_BROWSER)
+    executable = chromium
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
